@@ -27,7 +27,7 @@ export interface HeapExports {
   check(): number;
 }
 
-function decodeBase64(text: string): Uint8Array {
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const raw = atob(text);
   const bytes = new Uint8Array(raw.length);
   for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
@@ -54,13 +54,18 @@ type Resizable = WebAssembly.Memory & { toResizableBuffer?: () => ArrayBuffer };
 /** Whether views survive growth: true where the engine has resizable Wasm buffers. */
 export const resizable: boolean = typeof (memory as Resizable).toResizableBuffer === "function";
 
-const buffer: ArrayBuffer = resizable ? (memory as Resizable).toResizableBuffer!() : memory.buffer;
+// The memory is not shared, so its buffer is a plain ArrayBuffer.
+function current(): ArrayBuffer {
+  return memory.buffer as ArrayBuffer;
+}
+
+const buffer: ArrayBuffer = resizable ? (memory as Resizable).toResizableBuffer!() : current();
 let u8 = new Uint8Array(buffer);
 let i32 = new Int32Array(buffer);
 
 function refresh(): void {
-  u8 = new Uint8Array(memory.buffer);
-  i32 = new Int32Array(memory.buffer);
+  u8 = new Uint8Array(current());
+  i32 = new Int32Array(current());
 }
 
 /**
@@ -86,5 +91,5 @@ export function heapI32(): Int32Array {
  * taken again.
  */
 export function heapView(ptr: number, length: number): Uint8Array {
-  return new Uint8Array(resizable ? buffer : memory.buffer, ptr, length);
+  return new Uint8Array(resizable ? buffer : current(), ptr, length);
 }
