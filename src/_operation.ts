@@ -1,0 +1,69 @@
+/**
+ * Normalizes anything awaitable into an `Operation` that `yield*` and the drivers can run.
+ *
+ * @module
+ */
+
+import {
+  type Awaitable,
+  coAwaitSymbol,
+  type Operation,
+  type SimpleAwaitable,
+} from "./awaitable.ts";
+import { Awaiter, awaitIterator } from "./awaiter.ts";
+import { PromiseAwaiter } from "./_promise_awaiter.ts";
+import { Task } from "./task.ts";
+import type { Suspension } from "./_runtime.ts";
+
+/** A `SimpleAwaitable` that is not an `Awaiter`, made awaitable with `yield*`. */
+class SimpleOperation<T> implements Operation<T> {
+  readonly #awaitable: SimpleAwaitable<T>;
+
+  constructor(awaitable: SimpleAwaitable<T>) {
+    this.#awaitable = awaitable;
+  }
+
+  [Symbol.iterator](): Iterator<Suspension, T, unknown> {
+    return awaitIterator(this.#awaitable);
+  }
+}
+
+function isSimpleAwaitable(value: object): value is SimpleAwaitable<unknown> {
+  const a = value as Partial<SimpleAwaitable<unknown>>;
+  return typeof a.awaitReady === "function" && typeof a.awaitSuspend === "function" &&
+    typeof a.awaitResume === "function";
+}
+
+/** Turns `value` into an operation, or throws a `TypeError` naming what it got. */
+export function toOperation<T>(value: Awaitable<T> | Operation<T>): Operation<T> {
+  if (value instanceof Task || value instanceof Awaiter) return value;
+  if (value !== null && (typeof value === "object" || typeof value === "function")) {
+    const v = value as Record<PropertyKey, unknown>;
+    if (typeof v[coAwaitSymbol] === "function") {
+      const simple = (v[coAwaitSymbol] as () => unknown).call(value);
+      if (simple instanceof Awaiter) return simple as Awaiter<T>;
+      if (simple !== null && typeof simple === "object" && isSimpleAwaitable(simple)) {
+        return new SimpleOperation(simple as SimpleAwaitable<T>);
+      }
+      throw new TypeError(
+        "[coAwaitSymbol]() must return a SimpleAwaitable (awaitReady, awaitSuspend, awaitResume)",
+      );
+    }
+    if (isSimpleAwaitable(value)) return new SimpleOperation(value as SimpleAwaitable<T>);
+    if (typeof v[Symbol.iterator] === "function") return value as Operation<T>;
+    if (typeof v.then === "function") return new PromiseAwaiter(value as PromiseLike<T>);
+  }
+  throw new TypeError(
+    `cannot await ${value === null ? "null" : typeof value}: expected a Task, an Awaiter, a ` +
+      "SimpleAwaitable, an object with [coAwaitSymbol](), a Promise, or an Operation",
+  );
+}
+
+/** Names what a suspended coroutine waits on, for error messages. */
+export function describeAwaitable(awaitable: unknown): string {
+  if (awaitable === null || awaitable === undefined) return "nothing (it was never suspended)";
+  const text = String(awaitable);
+  if (text !== "[object Object]") return text;
+  const name = (awaitable as object).constructor?.name;
+  return name && name !== "Object" ? `a ${name}` : "a custom awaitable";
+}

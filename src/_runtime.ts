@@ -1,0 +1,83 @@
+/**
+ * The state the task machinery shares across modules: the signals that travel up a chain of
+ * `yield*` delegations to the driver, and the few mutable cells the hot path reads.
+ *
+ * Everything here is private to the package. It lives in one object so that the modules that
+ * write it (tasks, awaiters, the driver) need no circular imports and the engine sees one
+ * monomorphic shape.
+ *
+ * @module
+ */
+
+declare const suspensionBrand: unique symbol;
+
+/**
+ * What a task's generator yields to the machinery that drives it. It is opaque: user code never
+ * makes one, and a task whose body yields anything else (a plain `yield x`) is rejected at compile
+ * time by the `task()` signature and at run time with a `TypeError`.
+ */
+export interface Suspension {
+  /** Brand; there is no such property at run time. */
+  readonly [suspensionBrand]: true;
+}
+
+/** Marker yielded when a child task must move off the native stack onto the driver's stack. */
+export const PUSH_SIGNAL = Object.freeze({ signal: "push" }) as unknown as Suspension;
+/** Marker yielded when an awaitable is not ready and the chain must suspend. */
+export const SUSPEND_SIGNAL = Object.freeze({ signal: "suspend" }) as unknown as Suspension;
+
+/** Marker yielded by `frameBuffer()`: the innermost task serves it from its own frame. */
+export const BUFFER_SIGNAL = Object.freeze({ signal: "buffer" }) as unknown as Suspension;
+
+/** The one iterator result for "push me": frozen, shared, so the deep path allocates nothing. */
+export const PUSH_RESULT: IteratorResult<Suspension, never> = Object.freeze({
+  done: false,
+  value: PUSH_SIGNAL,
+});
+/** The one iterator result for "suspend here". */
+export const SUSPEND_RESULT: IteratorResult<Suspension, never> = Object.freeze({
+  done: false,
+  value: SUSPEND_SIGNAL,
+});
+
+/** The one iterator result for "give me a frame buffer". */
+export const BUFFER_RESULT: IteratorResult<Suspension, never> = Object.freeze({
+  done: false,
+  value: BUFFER_SIGNAL,
+});
+
+/**
+ * A reused `{ done: true, value }` result. `yield*` reads `done` and `value` the moment `next()`
+ * returns and keeps neither, so one mutable object serves every ready await without allocating.
+ */
+const doneResult: { done: true; value: unknown } = { done: true, value: undefined };
+
+/** Fills the shared done-result with `value` and returns it. */
+export function done<T>(value: T): IteratorReturnResult<T> {
+  doneResult.value = value;
+  return doneResult as IteratorReturnResult<T>;
+}
+
+/** The mutable cells shared by tasks, awaiters and drivers. */
+export const rt = {
+  /** How many `Task#next` calls are on the native stack right now. */
+  depth: 0,
+  /** The task that asked to be pushed (set with {@linkcode PUSH_SIGNAL}). */
+  pendingPush: null as unknown,
+  /** The await operation that suspended (set with {@linkcode SUSPEND_SIGNAL}). */
+  pendingAwait: null as unknown,
+  /** The size `frameBuffer()` asked for (set with {@linkcode BUFFER_SIGNAL}). */
+  bufferBytes: 0,
+  /** The ambient domain at the point a task asked to be pushed. */
+  pushDomain: null as unknown,
+  /** The driver whose chain is running on the native stack, if any. */
+  driver: null as unknown,
+};
+
+/**
+ * How many tasks may run nested on the native stack before the next one is moved onto the
+ * driver's explicit stack. Each level costs a few hundred bytes of native stack and one extra
+ * call on every resume of the chain below it; 48 keeps resumes cheap while making the trip to the
+ * driver rare (see bench/ for the measurement that chose it).
+ */
+export const INLINE_LIMIT = 48;

@@ -1,0 +1,58 @@
+/**
+ * `frameBuffer(bytes)`: scratch memory that lives as long as the task.
+ *
+ * @module
+ */
+
+import { BUFFER_RESULT, done, rt, type Suspension } from "./_runtime.ts";
+import type { Operation } from "./awaitable.ts";
+
+/** Asks the innermost task for a buffer; the task answers with `next(view)`. */
+class FrameBufferRequest implements Iterator<Suspension, Uint8Array, unknown> {
+  readonly #bytes: number;
+  #asked = false;
+
+  constructor(bytes: number) {
+    this.#bytes = bytes;
+  }
+
+  next(view?: unknown): IteratorResult<Suspension, Uint8Array> {
+    if (!this.#asked) {
+      this.#asked = true;
+      rt.bufferBytes = this.#bytes;
+      return BUFFER_RESULT;
+    }
+    return done(view as Uint8Array);
+  }
+
+  throw(error: unknown): IteratorResult<Suspension, Uint8Array> {
+    throw error;
+  }
+}
+
+/**
+ * Takes `bytes` of Wasm memory from the current task's frame allocator (the one given with
+ * `allocatorArg`, else the default resource) and returns a `Uint8Array` over it. The memory is
+ * freed when the task's body ends, by any path; the view stays valid while the heap grows (where
+ * the engine supports resizable buffers, as Deno does).
+ *
+ * @param bytes How many bytes.
+ * @returns An operation; `yield*` it inside a task. If the allocator cannot supply the bytes, the
+ * `yield*` throws `BadAllocError`.
+ *
+ * @example
+ * ```ts
+ * import { frameBuffer, syncAwait, task } from "@coro/task";
+ * import assert from "node:assert/strict";
+ *
+ * const checksum = task(function* (text: string) {
+ *   const scratch = yield* frameBuffer(text.length);
+ *   const { written } = new TextEncoder().encodeInto(text, scratch);
+ *   return scratch.subarray(0, written).reduce((a, b) => a + b, 0);
+ * });
+ * assert.equal(syncAwait(checksum("abc")), 97 + 98 + 99);
+ * ```
+ */
+export function frameBuffer(bytes: number): Operation<Uint8Array> {
+  return { [Symbol.iterator]: () => new FrameBufferRequest(bytes) };
+}

@@ -1,0 +1,92 @@
+/**
+ * `spawn(executor, operation)`: start an operation on an executor.
+ *
+ * @module
+ */
+
+import { type Completion, Driver, runNow } from "./_driver.ts";
+import { toOperation } from "./_operation.ts";
+import type { Awaitable, CoroutineHandle, Operation } from "./awaitable.ts";
+import { Awaiter } from "./awaiter.ts";
+import type { Executor } from "./executor.ts";
+
+class Spawn<T> extends Awaiter<T> implements Completion {
+  readonly #executor: Executor;
+  readonly #operation: Operation<T>;
+  #handle: CoroutineHandle | null = null;
+  #driver: Driver | null = null;
+  #threw = false;
+  #outcome: unknown = undefined;
+
+  constructor(executor: Executor, operation: Operation<T>) {
+    super();
+    this.#executor = executor;
+    this.#operation = operation;
+  }
+
+  awaitReady(): boolean {
+    return false;
+  }
+
+  awaitSuspend(handle: CoroutineHandle): void {
+    const root = this.#operation[Symbol.iterator]();
+    // The spawned work shares the awaiter's domain: cancelling the awaiter's domain reaches it.
+    const driver = new Driver(root, handle.domain, this);
+    this.#handle = handle;
+    this.#driver = driver;
+    this.#executor.execute(() => runNow(driver));
+  }
+
+  awaitResume(): T {
+    if (this.#threw) throw this.#outcome;
+    return this.#outcome as T;
+  }
+
+  complete(threw: boolean, outcome: unknown): void {
+    this.#threw = threw;
+    this.#outcome = outcome;
+    this.#driver = null;
+    const handle = this.#handle;
+    this.#handle = null;
+    handle?.resume(); // the awaiter resumes where the spawned work completed
+  }
+
+  [Symbol.dispose](): void {
+    // The awaiter is destroyed: destroy the spawned work too if it is suspended.
+    this.#handle = null;
+    this.#driver?.handle?.destroy();
+  }
+
+  override toString(): string {
+    return `spawn(${String(this.#executor)}, ...)`;
+  }
+}
+
+/**
+ * Starts `operation` on `executor` (the paper's case 3, `co_await spawn(ex, f())`); the awaiter
+ * resumes where the operation completed. `via(spawn(ex1, t), ex2)` starts on `ex1` and resumes on
+ * `ex2` (case 4). The spawned work runs in the awaiter's cancellation domain.
+ *
+ * @typeParam T What the operation evaluates to.
+ * @param executor Where the operation starts.
+ * @param operation A task, awaitable or operation.
+ * @returns An operation; `yield*` it inside a task.
+ *
+ * @example
+ * ```ts
+ * import { ManualExecutor, spawn, syncAwait, task } from "@coro/task";
+ * import assert from "node:assert/strict";
+ *
+ * const worker = new ManualExecutor();
+ * const compute = task(function* () {
+ *   return 6 * 7;
+ * });
+ * const main = task(function* () {
+ *   return yield* spawn(worker, compute());
+ * });
+ * assert.equal(syncAwait(main(), { executor: worker }), 42);
+ * ```
+ */
+export function spawn<T>(executor: Executor, operation: Awaitable<T> | Operation<T>): Operation<T> {
+  return new Spawn(executor, toOperation(operation));
+}

@@ -1,0 +1,60 @@
+/**
+ * `via(operation, executor)`: await here, resume the awaiter on an executor.
+ *
+ * @module
+ */
+
+import { toOperation } from "./_operation.ts";
+import type { Suspension } from "./_runtime.ts";
+import type { Awaitable, Operation } from "./awaitable.ts";
+import type { Executor } from "./executor.ts";
+import { schedule } from "./schedule.ts";
+
+function* awaitThenHop<T>(
+  operation: Operation<T>,
+  executor: Executor,
+): Generator<Suspension, T, unknown> {
+  let value: T;
+  try {
+    value = yield* operation;
+  } catch (error) {
+    try {
+      yield* schedule(executor);
+    } catch {
+      // The operation's own error is the one the awaiter must see.
+    }
+    throw error;
+  }
+  yield* schedule(executor);
+  return value;
+}
+
+/**
+ * Awaits `operation`, started on the current thread, then resumes the awaiter on `executor` (the
+ * paper's case 2, `co_await f().via(e)`), whether the operation returned or threw.
+ *
+ * @typeParam T What the operation evaluates to.
+ * @param operation A task, awaitable or operation.
+ * @param executor Where the awaiter resumes.
+ * @returns An operation; `yield*` it inside a task.
+ *
+ * @example
+ * ```ts
+ * import { ManualExecutor, syncAwait, task, via } from "@coro/task";
+ * import assert from "node:assert/strict";
+ *
+ * const ui = new ManualExecutor();
+ * const load = task(function* () {
+ *   return "data";
+ * });
+ * const screen = task(function* () {
+ *   const data = yield* via(load(), ui); // load runs here; the rest runs on ui
+ *   return `showing ${data}`;
+ * });
+ * assert.equal(syncAwait(screen(), { executor: ui }), "showing data");
+ * ```
+ */
+export function via<T>(operation: Awaitable<T> | Operation<T>, executor: Executor): Operation<T> {
+  const op = toOperation(operation);
+  return { [Symbol.iterator]: () => awaitThenHop(op, executor) };
+}
