@@ -73,7 +73,9 @@ function refresh(): void {
  * otherwise call it again after anything that may allocate. Cheap enough for hot paths.
  */
 export function heapU8(): Uint8Array {
-  if (u8.length === 0) refresh();
+  // A length-tracking view never detaches (and asking its length is not free), so only the
+  // fixed-buffer fallback checks.
+  if (!resizable && u8.length === 0) refresh();
   return u8;
 }
 
@@ -81,7 +83,7 @@ export function heapU8(): Uint8Array {
  * An int32 view of the whole heap (index = address >> 2), valid now; same rules as `heapU8()`.
  */
 export function heapI32(): Int32Array {
-  if (i32.length === 0) refresh();
+  if (!resizable && i32.length === 0) refresh();
   return i32;
 }
 

@@ -394,10 +394,8 @@ export function task<A extends unknown[], T>(
     if (arguments[0] === allocatorArg) {
       const resource = resourceOf(arguments[1]);
       const frame = allocateFrame(resource);
-      // deno-lint-ignore prefer-rest-params
       return new Task(body.apply(this, arguments as unknown as A), resource, frame);
     }
-    // deno-lint-ignore prefer-rest-params
     return new Task(body.apply(this, arguments as unknown as A), null, 0);
   } as (...args: A) => Task<T>;
 }
