@@ -1,0 +1,242 @@
+/**
+ * Orchestrator of the benchmark suite: `deno task bench` (full run, writes `bench/RESULTS.md`),
+ * `deno task bench --quick` (smoke test, under a minute, prints the report without writing it
+ * unless `--write` is given), `--only=W1,W2,...` to run a subset (ids: W1 W2 W3 W4 W5 W6 JSON
+ * Storm; W1 includes W1b).
+ *
+ * Every workload checks that all contenders agree before timing; see `_harness.ts` for the method.
+ *
+ * @module
+ */
+
+import { log, type Measurement, QUICK, verifyAndMeasure } from "./_harness.ts";
+import {
+  fmtNs,
+  fmtRatio,
+  type Grid,
+  nsOf,
+  renderBars,
+  renderGrid,
+  renderTable,
+  renderTargets,
+  type Table,
+  type Target,
+} from "./_report.ts";
+import { PEER_VERSIONS } from "./_peers.ts";
+import {
+  arenaContender,
+  EXPECTED_LOOP,
+  FIB_CALLS,
+  FIB_EXPECTED,
+  fibContenders,
+  loopContenders,
+  N,
+} from "./compose.ts";
+import { EXPECTED_FUT, futureContenders, resumeDepthGrid } from "./futures.ts";
+import { heapGrid } from "./heap.ts";
+import { jsonContenders } from "./json.ts";
+import { stormGrid } from "./storm.ts";
+import { depthGrid, depthResults } from "./depth.ts";
+
+const CORO = "@coro/task (Awaiter)";
+const onlyArg = Deno.args.find((a) => a.startsWith("--only="));
+const only = onlyArg ? new Set(onlyArg.slice(7).split(",")) : null;
+const want = (id: string) => only === null || only.has(id);
+
+const started = performance.now();
+const tables: Table[] = [];
+const grids: Grid[] = [];
+const targets: Target[] = [];
+const target = (label: string, value: number, limit: number, unit: string) =>
+  targets.push({
+    label,
+    met: Number.isFinite(value) ? value <= limit : undefined,
+    detail: `${unit === "×" ? fmtRatio(value) : `${fmtNs(value)} ${unit}`}, limit ${limit}${
+      unit === "×" ? "×" : ` ${unit}`
+    }`,
+  });
+
+let w1: Measurement[] = [], w1b: Measurement[] = [], w2: Measurement[] = [];
+if (want("W1")) {
+  const arena = arenaContender();
+  w1 = await verifyAndMeasure(
+    "W1",
+    [...loopContenders("W1"), ...(arena ? [arena] : [])],
+    EXPECTED_LOOP,
+  );
+  tables.push({
+    id: "W1",
+    title: "`coro_refactored` (loop awaiting `subtask()` awaiting a ready leaf)",
+    about: `ns per loop iteration (${N} per run).`,
+    rows: w1,
+    notes: arena ? [] : [
+      "Allocator variant (`allocatorArg` + `ArenaResource`) skipped: not exported by mod.ts yet.",
+    ],
+  });
+  w1b = await verifyAndMeasure("W1b", loopContenders("W1b"), EXPECTED_LOOP);
+  tables.push({
+    id: "W1b",
+    title: "`coro` (loop awaiting the ready leaf directly)",
+    about: `ns per loop iteration (${N} per run).`,
+    rows: w1b,
+  });
+  target("W1 ≤ 1.2× raw yield*", nsOf(w1, CORO) / nsOf(w1, "raw yield*"), 1.2, "×");
+  target("W1 ≤ 0.6× async/await", nsOf(w1, CORO) / nsOf(w1, "async/await"), 0.6, "×");
+  target("W1b ≤ 8 ns/iteration", nsOf(w1b, CORO), 8, "ns");
+}
+
+if (want("W2")) {
+  w2 = await verifyAndMeasure("W2", futureContenders(), EXPECTED_FUT);
+  tables.push({
+    id: "W2",
+    title: "`fut_test` (a value handed over through a single-shot future)",
+    about: `ns per hand-over (${N} per run).`,
+    rows: w2,
+    asyncRef: "async/await (new Promise)",
+    rawRef: "raw generator + driver",
+  });
+  target(
+    "W2 ≤ 0.5× Promise",
+    nsOf(w2, "@coro/task (resumed from outside)") / nsOf(w2, "async/await (new Promise)"),
+    0.5,
+    "×",
+  );
+}
+
+if (want("W4")) {
+  const w4 = await verifyAndMeasure("W4", fibContenders(), FIB_EXPECTED);
+  tables.push({
+    id: "W4",
+    title: "`fib(20)`, every call a task",
+    about: `ns per call (${FIB_CALLS} calls per run).`,
+    rows: w4,
+  });
+  target("W4 ≤ 1.2× raw generators", nsOf(w4, "@coro/task") / nsOf(w4, "raw yield*"), 1.2, "×");
+}
+
+if (want("W5")) {
+  const { grid, bytes } = await heapGrid();
+  grids.push(grid);
+  target("W5: W1b allocates 0 bytes/iteration", bytes.get(CORO)?.[1] ?? NaN, 0.5, "B");
+}
+
+if (want("W6")) grids.push(await resumeDepthGrid());
+
+if (want("JSON")) {
+  const { expected, contenders } = jsonContenders(QUICK);
+  tables.push({
+    id: "JSON",
+    title: "recursive-descent JSON parser over chunked, partly asynchronous input",
+    about: `ns per input character (${contenders[0].ops.toLocaleString("en-US")} chars, ` +
+      "4 KiB chunks, every 64th chunk through a promise).",
+    rows: await verifyAndMeasure("JSON", contenders, expected, {
+      rounds: QUICK ? 2 : 5,
+      samples: 1,
+      sampleMs: 1,
+      warmupMs: QUICK ? 1 : 500,
+    }),
+  });
+}
+
+if (want("Storm")) grids.push(await stormGrid());
+
+if (want("W3")) {
+  grids.push(await depthGrid());
+  const r = depthResults["@coro/task"]?.[1_000_000];
+  targets.push({
+    label: "W3: 1 000 000 nested awaits complete",
+    met: r ? r.ok : undefined,
+    detail: r ? (r.ok ? `ok, ${r.ms!.toFixed(0)} ms` : r.error!) : "not run",
+  });
+}
+
+/** Rows where a contender (other than the plain-function floor) beats @coro/task's best. */
+function behind(): string[] {
+  const out: string[] = [];
+  for (const t of tables) {
+    const ours = t.rows.filter((r) => r.name.startsWith("@coro/task") && !r.error);
+    if (!ours.length) continue;
+    const best = Math.min(...ours.map((r) => r.nsPerOp));
+    for (const r of t.rows) {
+      if (r.name.startsWith("@coro/task") || r.name === "sync functions") continue;
+      if (r.error || r.nsPerOp >= best) continue;
+      out.push(
+        `- ${t.id}: ${r.name} ${fmtNs(r.nsPerOp)} ns vs best @coro/task ${fmtNs(best)} ns ` +
+          `(${fmtRatio(best / r.nsPerOp)})`,
+      );
+    }
+  }
+  return out;
+}
+
+function bars(): string {
+  if (!w1.length || !w1b.length) return "(W1/W1b not run)";
+  const op = nsOf(w1b, CORO);
+  const lines = [
+    { label: "op cost", ns: op },
+    { label: "task overhead", ns: nsOf(w1, CORO) - op },
+    { label: "future overhead", ns: nsOf(w2, "async/await (new Promise)") },
+    { label: "@coro/task future", ns: nsOf(w2, "@coro/task (resumed from outside)") },
+    { label: "async/await op cost", ns: nsOf(w1b, "async/await") },
+    { label: "async fn overhead", ns: nsOf(w1, "async/await") - nsOf(w1b, "async/await") },
+  ];
+  return renderBars(lines, op / 4);
+}
+
+async function meta(): Promise<string[]> {
+  const cpu = (await Deno.readTextFile("/proc/cpuinfo").catch(() => ""))
+    .match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown CPU";
+  const git = await new Deno.Command("git", { args: ["rev-parse", "--short", "HEAD"] }).output()
+    .then((o) => new TextDecoder().decode(o.stdout).trim()).catch(() => "?");
+  return [
+    `- Date: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; commit ${git}` +
+    `; mode: ${QUICK ? "quick" : "full"}; wall time ${
+      ((performance.now() - started) / 1e3).toFixed(0)
+    } s`,
+    `- Deno ${Deno.version.deno}, V8 ${Deno.version.v8}, ${navigator.hardwareConcurrency} cores: ${cpu}`,
+    `- Peers: ${Object.entries(PEER_VERSIONS).map(([k, v]) => `${k} ${v}`).join(", ")}`,
+  ];
+}
+
+const report = [
+  "# @coro/task benchmark results",
+  "",
+  "Generated by `deno task bench` (`bench/run.ts`); do not edit by hand.",
+  "",
+  ...(await meta()),
+  "",
+  "Method: every contender's answer is checked first; each sample lasts ~10 ms; contenders are " +
+  "interleaved within a round (order rotated each round); figures are medians over rounds of " +
+  "per-round minimums; `spread` is half the range of the per-round minimums. Ratios are to the " +
+  "async/await and raw `yield*` rows of the same table. `@coro/task` targets are checked on the " +
+  "`(Awaiter)` variant (a reused `Awaiter` subclass instance as the ready leaf).",
+  "",
+  "## The paper's figure",
+  "",
+  "`op cost` = W1b per await, `task overhead` = W1 − W1b, `future overhead` = W2 with " +
+  "`new Promise` (the JS analogue of `std::future`).",
+  "",
+  bars(),
+  "",
+  "## Targets",
+  "",
+  renderTargets(targets),
+  "",
+  "## Where @coro/task is behind another contender",
+  "",
+  ...(behind().length ? behind() : ["- nowhere in the timed tables"]),
+  "",
+  "## Workloads",
+  "",
+  ...tables.flatMap((t) => [renderTable(t), ""]),
+  ...grids.flatMap((g) => [renderGrid(g), ""]),
+].join("\n");
+
+if (QUICK && !Deno.args.includes("--write")) {
+  console.log(report);
+} else {
+  const path = new URL("./RESULTS.md", import.meta.url);
+  await Deno.writeTextFile(path, report);
+  log(`wrote ${path.pathname}`);
+}
+log(`done in ${((performance.now() - started) / 1e3).toFixed(0)} s`);
