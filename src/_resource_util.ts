@@ -15,6 +15,27 @@ export class Counters implements ResourceStats {
   deallocations = 0;
 }
 
+/**
+ * A live read-only `ResourceStats` whose every read asks `read()`: for resources that keep their
+ * counters in their own fields so the hot path touches no second object.
+ */
+export function statsView(read: () => ResourceStats): ResourceStats {
+  return {
+    get bytesInUse(): number {
+      return read().bytesInUse;
+    },
+    get peakBytes(): number {
+      return read().peakBytes;
+    },
+    get allocations(): number {
+      return read().allocations;
+    },
+    get deallocations(): number {
+      return read().deallocations;
+    },
+  };
+}
+
 /** Records one successful `allocate(bytes)`. */
 export function countAllocate(s: Counters, bytes: number): void {
   s.allocations++;

@@ -8,7 +8,7 @@ import { BadAllocError } from "./bad_alloc_error.ts";
 import { getDefaultResource } from "./default_resource.ts";
 import type { MemoryResource, ResourceStats } from "./memory_resource.ts";
 import { newDeleteResource } from "./new_delete_resource.ts";
-import { argsOk, countAllocate, Counters, intOption, rejectArgs } from "./_resource_util.ts";
+import { argsOk, intOption, rejectArgs, statsView } from "./_resource_util.ts";
 
 /** Options for `new ArenaResource(...)`. */
 export interface ArenaOptions {
@@ -58,7 +58,12 @@ const MAX_BLOCK = 2 ** 26;
 export class ArenaResource implements MemoryResource {
   /** Counts of the calls made on this arena (bytes as requested, before padding). */
   readonly stats: ResourceStats;
-  readonly #stats: Counters = new Counters();
+  // Counters live in fields of the arena itself so the bump path touches no other object. Between
+  // releases bytesInUse only grows, so the peak is settled lazily (at release and when read).
+  #allocations = 0;
+  #deallocations = 0;
+  #bytesInUse = 0;
+  #peakBefore = 0;
   readonly #upstream: MemoryResource;
   readonly #first: number;
   readonly #firstSize: number;
@@ -72,7 +77,12 @@ export class ArenaResource implements MemoryResource {
 
   /** An arena whose first block is `initialSize` bytes and whose later blocks come from `upstream`. */
   constructor(options: ArenaOptions = {}) {
-    this.stats = this.#stats;
+    this.stats = statsView(() => ({
+      bytesInUse: this.#bytesInUse,
+      peakBytes: Math.max(this.#peakBefore, this.#bytesInUse),
+      allocations: this.#allocations,
+      deallocations: this.#deallocations,
+    }));
     const size = intOption(NAME, "initialSize", options.initialSize, 1024, 0, 2 ** 30);
     this.#upstream = options.upstream ?? getDefaultResource();
     this.#firstSize = size;
@@ -90,7 +100,8 @@ export class ArenaResource implements MemoryResource {
     const end = ptr + bytes;
     if (end > this.#end) return this.#allocateFromNewBlock(bytes, align);
     this.#cur = end;
-    countAllocate(this.#stats, bytes);
+    this.#allocations++;
+    this.#bytesInUse += bytes;
     return ptr;
   }
 
@@ -98,7 +109,7 @@ export class ArenaResource implements MemoryResource {
   deallocate(_ptr: number, bytes: number, align = 8): void {
     if (!argsOk(bytes, align)) rejectArgs(`${NAME}.deallocate`, bytes, align);
     this.#live();
-    this.#stats.deallocations++;
+    this.#deallocations++;
   }
 
   /** Identity: only this arena can take back its memory. */
@@ -125,7 +136,8 @@ export class ArenaResource implements MemoryResource {
     this.#cur = this.#first;
     this.#end = this.#first + this.#firstSize;
     this.#nextSize = Math.min(this.#firstSize * 2, MAX_BLOCK);
-    this.#stats.bytesInUse = 0;
+    this.#peakBefore = Math.max(this.#peakBefore, this.#bytesInUse);
+    this.#bytesInUse = 0;
   }
 
   /** Releases, then frees the first block too. The arena is unusable afterwards; a second call does nothing. */

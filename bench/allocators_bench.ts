@@ -1,0 +1,52 @@
+// Allocate+free pairs for each memory resource against plain JS baselines.
+// Run: deno bench bench/allocators_bench.ts
+
+import { ArenaResource } from "../src/arena_resource.ts";
+import { newDeleteResource } from "../src/new_delete_resource.ts";
+import { PoolResource } from "../src/pool_resource.ts";
+
+const N = 1000;
+const SIZE = 64;
+
+const pool = new PoolResource();
+Deno.bench(
+  "PoolResource allocate+deallocate (64 B) x1000",
+  { group: "pair", baseline: true },
+  () => {
+    for (let i = 0; i < N; i++) pool.deallocate(pool.allocate(SIZE), SIZE);
+  },
+);
+
+const ptrs = new Int32Array(N);
+Deno.bench("PoolResource 1000 allocates then 1000 deallocates (64 B)", { group: "pair" }, () => {
+  for (let i = 0; i < N; i++) ptrs[i] = pool.allocate(SIZE);
+  for (let i = N - 1; i >= 0; i--) pool.deallocate(ptrs[i], SIZE);
+});
+
+const arena = new ArenaResource({ initialSize: N * SIZE });
+Deno.bench("ArenaResource allocate (64 B) x1000, then release()", { group: "pair" }, () => {
+  for (let i = 0; i < N; i++) arena.allocate(SIZE);
+  arena.release();
+});
+
+Deno.bench("newDeleteResource allocate+deallocate (64 B) x1000", { group: "pair" }, () => {
+  for (let i = 0; i < N; i++) newDeleteResource.deallocate(newDeleteResource.allocate(SIZE), SIZE);
+});
+
+let sink: unknown;
+Deno.bench("JS object {a,b,c,d} allocation x1000 (GC frees)", { group: "pair" }, () => {
+  for (let i = 0; i < N; i++) sink = { a: i, b: i, c: i, d: i };
+});
+
+const freeList: number[] = [];
+let nextId = 0;
+Deno.bench("JS array free list pop/push x1000", { group: "pair" }, () => {
+  for (let i = 0; i < N; i++) {
+    const id = freeList.length > 0 ? freeList.pop()! : nextId++;
+    freeList.push(id);
+  }
+});
+
+globalThis.addEventListener("unload", () => {
+  if (sink === 42) console.log(sink);
+});
