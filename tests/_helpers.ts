@@ -1,0 +1,78 @@
+/**
+ * Test helpers: a resource that counts what goes through it, and a probe of the native stack.
+ *
+ * @module
+ */
+
+import {
+  getDefaultResource,
+  type MemoryResource,
+  newDeleteResource,
+  type ResourceStats,
+} from "../mod.ts";
+
+/** A user-written resource: forwards to `upstream` and records every call. */
+export class CountingResource implements MemoryResource {
+  readonly upstream: MemoryResource;
+  readonly live = new Map<number, number>();
+  allocations = 0;
+  deallocations = 0;
+  bytesInUse = 0;
+  peakBytes = 0;
+
+  constructor(upstream: MemoryResource = newDeleteResource) {
+    this.upstream = upstream;
+  }
+
+  allocate(bytes: number, align = 8): number {
+    const ptr = this.upstream.allocate(bytes, align);
+    this.live.set(ptr, bytes);
+    this.allocations++;
+    this.bytesInUse += bytes;
+    this.peakBytes = Math.max(this.peakBytes, this.bytesInUse);
+    return ptr;
+  }
+
+  deallocate(ptr: number, bytes: number, align = 8): void {
+    if (this.live.get(ptr) !== bytes) {
+      throw new Error(`deallocate(${ptr}, ${bytes}): not a live block of that size`);
+    }
+    this.live.delete(ptr);
+    this.deallocations++;
+    this.bytesInUse -= bytes;
+    this.upstream.deallocate(ptr, bytes, align);
+  }
+
+  isEqual(other: MemoryResource): boolean {
+    return other === this;
+  }
+
+  get stats(): ResourceStats {
+    return {
+      bytesInUse: this.bytesInUse,
+      peakBytes: this.peakBytes,
+      allocations: this.allocations,
+      deallocations: this.deallocations,
+    };
+  }
+}
+
+/** Bytes the default resource has handed out and not taken back. */
+export function defaultBytesInUse(): number {
+  return getDefaultResource().stats.bytesInUse;
+}
+
+/** How many more nested calls the native stack holds from here (exact for one engine and build). */
+export function stackHeadroom(): number {
+  let depth = 0;
+  const probe = (): void => {
+    depth++;
+    probe();
+  };
+  try {
+    probe();
+  } catch {
+    // RangeError: maximum call stack size exceeded
+  }
+  return depth;
+}
