@@ -378,8 +378,17 @@ export function runUntilBlocked(driver: Driver, pump: () => boolean): void {
         const next = queue[head];
         queue[head++] = undefined as unknown as Driver;
         runChain(next);
-      } else if (!pump()) {
-        break;
+      } else {
+        // Local work runs as the host would run it: a resume inside it runs the driver there
+        // (on that executor), unless a driver is already on the native stack below us.
+        active = outer;
+        let progressed: boolean;
+        try {
+          progressed = pump();
+        } finally {
+          active = true;
+        }
+        if (!progressed) break;
       }
     }
     if (!outer) drainQueue();
