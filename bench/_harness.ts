@@ -14,9 +14,17 @@
  * @module
  */
 
+/** Reads an environment variable, or `undefined` without `--allow-env` (e.g. under `deno bench`). */
+export function env(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
+  }
+}
+
 /** True when the suite runs in quick (smoke-test) mode. */
-export const QUICK: boolean = Deno.args.includes("--quick") ||
-  Deno.env.get("CORO_BENCH_QUICK") === "1";
+export const QUICK: boolean = Deno.args.includes("--quick") || env("CORO_BENCH_QUICK") === "1";
 
 /** One way of doing a workload, timed against the others. */
 export interface Contender {

@@ -55,9 +55,9 @@ class ReadyRead extends Awaiter<number> {
 }
 
 type Shape = "W1" | "W1b";
-type Builder = (shape: Shape) => Contender;
+type Builder = (shape: Shape, n: number) => Contender;
 
-const coroAwaiter: Builder = (shape) => {
+const coroAwaiter: Builder = (shape, n) => {
   const rd = new ReadyRead();
   const subtask = task(function* (i: number) {
     return yield* rd.arm(i);
@@ -65,36 +65,36 @@ const coroAwaiter: Builder = (shape) => {
   const main = shape === "W1"
     ? task(function* () {
       let r = 0;
-      for (let i = 0; i < N; i++) r += yield* subtask(i);
+      for (let i = 0; i < n; i++) r += yield* subtask(i);
       return r;
     })
     : task(function* () {
       let r = 0;
-      for (let i = 0; i < N; i++) r += yield* rd.arm(i);
+      for (let i = 0; i < n; i++) r += yield* rd.arm(i);
       return r;
     });
-  return { name: "@coro/task (Awaiter)", ops: N, run: () => syncAwait(main()) };
+  return { name: "@coro/task (Awaiter)", ops: n, run: () => syncAwait(main()) };
 };
 
-const coroReady: Builder = (shape) => {
+const coroReady: Builder = (shape, n) => {
   const subtask = task(function* (i: number) {
     return yield* ready(i & 15);
   });
   const main = shape === "W1"
     ? task(function* () {
       let r = 0;
-      for (let i = 0; i < N; i++) r += yield* subtask(i);
+      for (let i = 0; i < n; i++) r += yield* subtask(i);
       return r;
     })
     : task(function* () {
       let r = 0;
-      for (let i = 0; i < N; i++) r += yield* ready(i & 15);
+      for (let i = 0; i < n; i++) r += yield* ready(i & 15);
       return r;
     });
-  return { name: "@coro/task (ready)", ops: N, run: () => syncAwait(main()) };
+  return { name: "@coro/task (ready)", ops: n, run: () => syncAwait(main()) };
 };
 
-const rawGen: Builder = (shape) => {
+const rawGen: Builder = (shape, n) => {
   // deno-lint-ignore require-yield
   function* read(i: number): Generator<never, number> {
     return i & 15;
@@ -104,31 +104,31 @@ const rawGen: Builder = (shape) => {
   }
   function* main(): Generator<never, number> {
     let r = 0;
-    if (shape === "W1") { for (let i = 0; i < N; i++) r += yield* subtask(i); }
-    else for (let i = 0; i < N; i++) r += yield* read(i);
+    if (shape === "W1") { for (let i = 0; i < n; i++) r += yield* subtask(i); }
+    else for (let i = 0; i < n; i++) r += yield* read(i);
     return r;
   }
-  return { name: "raw yield*", ops: N, run: () => main().next().value };
+  return { name: "raw yield*", ops: n, run: () => main().next().value };
 };
 
-const plainSync: Builder = (shape) => {
+const plainSync: Builder = (shape, n) => {
   const read = (i: number) => i & 15;
   const subtask = (i: number) => read(i);
   const main = shape === "W1"
     ? () => {
       let r = 0;
-      for (let i = 0; i < N; i++) r += subtask(i);
+      for (let i = 0; i < n; i++) r += subtask(i);
       return r;
     }
     : () => {
       let r = 0;
-      for (let i = 0; i < N; i++) r += read(i);
+      for (let i = 0; i < n; i++) r += read(i);
       return r;
     };
-  return { name: "sync functions", ops: N, run: main };
+  return { name: "sync functions", ops: n, run: main };
 };
 
-const asyncAwait: Builder = (shape) => {
+const asyncAwait: Builder = (shape, n) => {
   const read = (i: number) => i & 15;
   async function subtask(i: number) {
     return await read(i);
@@ -136,18 +136,18 @@ const asyncAwait: Builder = (shape) => {
   const main = shape === "W1"
     ? async () => {
       let r = 0;
-      for (let i = 0; i < N; i++) r += await subtask(i);
+      for (let i = 0; i < n; i++) r += await subtask(i);
       return r;
     }
     : async () => {
       let r = 0;
-      for (let i = 0; i < N; i++) r += await read(i);
+      for (let i = 0; i < n; i++) r += await read(i);
       return r;
     };
-  return { name: "async/await", ops: N, run: main, async: true };
+  return { name: "async/await", ops: n, run: main, async: true };
 };
 
-const quansyncFns = (shape: Shape) => {
+const quansyncFns = (shape: Shape, n: number) => {
   const read = quansync({
     sync: (i: number) => i & 15,
     async: (i: number) => Promise.resolve(i & 15),
@@ -157,21 +157,21 @@ const quansyncFns = (shape: Shape) => {
   });
   return quansync(function* () {
     let r = 0;
-    if (shape === "W1") { for (let i = 0; i < N; i++) r += yield* subtask(i); }
-    else for (let i = 0; i < N; i++) r += yield* read(i);
+    if (shape === "W1") { for (let i = 0; i < n; i++) r += yield* subtask(i); }
+    else for (let i = 0; i < n; i++) r += yield* read(i);
     return r;
   });
 };
-const quansyncSync: Builder = (shape) => {
-  const main = quansyncFns(shape);
-  return { name: "quansync sync", ops: N, run: () => main.sync() };
+const quansyncSync: Builder = (shape, n) => {
+  const main = quansyncFns(shape, n);
+  return { name: "quansync sync", ops: n, run: () => main.sync() };
 };
-const quansyncAsync: Builder = (shape) => {
-  const main = quansyncFns(shape);
-  return { name: "quansync async", ops: N, run: () => main.async(), async: true };
+const quansyncAsync: Builder = (shape, n) => {
+  const main = quansyncFns(shape, n);
+  return { name: "quansync async", ops: n, run: () => main.async(), async: true };
 };
 
-const gensyncFns = (shape: Shape) => {
+const gensyncFns = (shape: Shape, n: number) => {
   const read = gensync({
     sync: (i: number) => i & 15,
     async: (i: number) => Promise.resolve(i & 15),
@@ -181,35 +181,35 @@ const gensyncFns = (shape: Shape) => {
   });
   return gensync(function* (): Generator<unknown, number> {
     let r = 0;
-    if (shape === "W1") { for (let i = 0; i < N; i++) r += yield* subtask(i); }
-    else for (let i = 0; i < N; i++) r += yield* read(i);
+    if (shape === "W1") { for (let i = 0; i < n; i++) r += yield* subtask(i); }
+    else for (let i = 0; i < n; i++) r += yield* read(i);
     return r;
   });
 };
-const gensyncSync: Builder = (shape) => {
-  const main = gensyncFns(shape);
-  return { name: "gensync sync", ops: N, run: () => main.sync() };
+const gensyncSync: Builder = (shape, n) => {
+  const main = gensyncFns(shape, n);
+  return { name: "gensync sync", ops: n, run: () => main.sync() };
 };
-const gensyncAsync: Builder = (shape) => {
-  const main = gensyncFns(shape);
-  return { name: "gensync async", ops: N, run: () => main.async(), async: true };
+const gensyncAsync: Builder = (shape, n) => {
+  const main = gensyncFns(shape, n);
+  return { name: "gensync async", ops: n, run: () => main.async(), async: true };
 };
 
-const effectFn: Builder = (shape) => {
+const effectFn: Builder = (shape, n) => {
   const read = (i: number) => Effect.succeed(i & 15);
   const subtask = Effect.fnUntraced(function* (i: number) {
     return yield* read(i);
   });
   const main = Effect.fnUntraced(function* () {
     let r = 0;
-    if (shape === "W1") { for (let i = 0; i < N; i++) r += yield* subtask(i); }
-    else for (let i = 0; i < N; i++) r += yield* read(i);
+    if (shape === "W1") { for (let i = 0; i < n; i++) r += yield* subtask(i); }
+    else for (let i = 0; i < n; i++) r += yield* read(i);
     return r;
   });
-  return { name: "Effect fnUntraced", ops: N, run: () => Effect.runSync(main()) };
+  return { name: "Effect fnUntraced", ops: n, run: () => Effect.runSync(main()) };
 };
 
-const effectGen: Builder = (shape) => {
+const effectGen: Builder = (shape, n) => {
   const read = (i: number) => Effect.succeed(i & 15);
   const subtask = (i: number) =>
     Effect.gen(function* () {
@@ -218,14 +218,14 @@ const effectGen: Builder = (shape) => {
   const main = () =>
     Effect.gen(function* () {
       let r = 0;
-      if (shape === "W1") { for (let i = 0; i < N; i++) r += yield* subtask(i); }
-      else for (let i = 0; i < N; i++) r += yield* read(i);
+      if (shape === "W1") { for (let i = 0; i < n; i++) r += yield* subtask(i); }
+      else for (let i = 0; i < n; i++) r += yield* read(i);
       return r;
     });
-  return { name: "Effect.gen", ops: N, run: () => Effect.runSync(main()) };
+  return { name: "Effect.gen", ops: n, run: () => Effect.runSync(main()) };
 };
 
-const effectionOps: Builder = (shape) => {
+const effectionOps: Builder = (shape, n) => {
   // deno-lint-ignore require-yield
   function* read(i: number): effection.Operation<number> {
     return i & 15;
@@ -235,24 +235,24 @@ const effectionOps: Builder = (shape) => {
   }
   function* main(): effection.Operation<number> {
     let r = 0;
-    if (shape === "W1") { for (let i = 0; i < N; i++) r += yield* subtask(i); }
-    else for (let i = 0; i < N; i++) r += yield* read(i);
+    if (shape === "W1") { for (let i = 0; i < n; i++) r += yield* subtask(i); }
+    else for (let i = 0; i < n; i++) r += yield* read(i);
     return r;
   }
-  return { name: "Effection", ops: N, run: () => effection.run(main), async: true };
+  return { name: "Effection", ops: n, run: () => effection.run(main), async: true };
 };
 
-const coLib: Builder = (shape) => {
+const coLib: Builder = (shape, n) => {
   function* subtask(i: number): Generator<unknown, number, number> {
     return yield Promise.resolve(i & 15);
   }
   const main = co.wrap(function* (): Generator<unknown, number, number> {
     let r = 0;
-    if (shape === "W1") { for (let i = 0; i < N; i++) r += yield subtask(i); }
-    else for (let i = 0; i < N; i++) r += yield Promise.resolve(i & 15);
+    if (shape === "W1") { for (let i = 0; i < n; i++) r += yield subtask(i); }
+    else for (let i = 0; i < n; i++) r += yield Promise.resolve(i & 15);
     return r;
   });
-  return { name: "co", ops: N, run: () => main(), async: true };
+  return { name: "co", ops: n, run: () => main(), async: true };
 };
 
 const BUILDERS: Builder[] = [
@@ -271,9 +271,9 @@ const BUILDERS: Builder[] = [
   coLib,
 ];
 
-/** Fresh contenders for W1 (`coro_refactored`) or W1b (`coro`). */
-export function loopContenders(shape: Shape): Contender[] {
-  return BUILDERS.map((b) => b(shape));
+/** Fresh contenders for W1 (`coro_refactored`) or W1b (`coro`), `n` iterations per run. */
+export function loopContenders(shape: Shape, n: number = N): Contender[] {
+  return BUILDERS.map((b) => b(shape, n));
 }
 
 /**

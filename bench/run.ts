@@ -117,7 +117,7 @@ if (want("W4")) {
 if (want("W5")) {
   const { grid, bytes } = await heapGrid();
   grids.push(grid);
-  target("W5: W1b allocates 0 bytes/iteration", bytes.get(CORO)?.[1] ?? NaN, 0.5, "B");
+  target("W5: W1b allocates 0 bytes/iteration", bytes.get(CORO)?.[1] ?? NaN, 0.3, "B");
 }
 
 if (want("W6")) grids.push(await resumeDepthGrid());
