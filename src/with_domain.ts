@@ -20,6 +20,7 @@ class WithDomain<T>
   readonly #operation: Operation<T>;
   #inner: Iterator<Suspension, T, unknown> | null = null;
   #outer: CancellationDomain | null = null;
+  #entered = false;
 
   constructor(domain: CancellationDomain, operation: Operation<T>) {
     this.#domain = domain;
@@ -27,16 +28,7 @@ class WithDomain<T>
   }
 
   [Symbol.iterator](): Iterator<Suspension, T, unknown> {
-    const driver = rt.driver as Driver | null;
-    if (driver === null) {
-      throw new TypeError("withDomain() can only be awaited with yield* inside a task");
-    }
     this.#inner = this.#operation[Symbol.iterator]();
-    const outer = driver.ambient ?? driver.rootDomain();
-    if (outer !== this.#domain) {
-      this.#outer = outer;
-      outer.addListener(this); // structured: no inner domain escapes its parent's cancellation
-    }
     return this;
   }
 
@@ -57,8 +49,19 @@ class WithDomain<T>
   }
 
   #step(mode: number, input: unknown): IteratorResult<Suspension, T> {
-    const driver = rt.driver as Driver;
+    const driver = rt.driver as Driver | null;
+    if (driver === null) {
+      throw new TypeError("withDomain() can only be awaited with yield*, syncAwait or start");
+    }
     const outer = driver.ambient;
+    if (!this.#entered) {
+      this.#entered = true;
+      const parent = outer ?? driver.rootDomain();
+      if (parent !== this.#domain) {
+        this.#outer = parent;
+        parent.addListener(this); // structured: no inner domain escapes its parent's cancellation
+      }
+    }
     driver.ambient = this.#domain;
     const inner = this.#inner!;
     let r: IteratorResult<Suspension, T>;
