@@ -390,14 +390,61 @@ export function task<A extends unknown[], T>(
         "write the body as function* and await with yield*",
     );
   }
-  return function (this: unknown): Task<T> {
-    if (arguments[0] === allocatorArg) {
-      const resource = resourceOf(arguments[1]);
-      const frame = allocateFrame(resource);
-      return new Task(body.apply(this, arguments as unknown as A), resource, frame);
+  return wrap(body);
+}
+
+/**
+ * Builds the task function. For bodies of up to three declared parameters it forwards them by
+ * name, which engines call about twice as fast as `apply(this, arguments)`; calls with
+ * `allocatorArg` or with extra arguments take the general path.
+ */
+function wrap<A extends unknown[], T>(
+  body: (...args: A) => Generator<Suspension, T, unknown>,
+): (...args: A) => Task<T> {
+  type Body = (this: unknown, ...args: unknown[]) => Generator<Suspension, T, unknown>;
+  const b = body as unknown as Body;
+  function general(this: unknown): Task<T> {
+    const args = arguments as unknown as unknown[];
+    if (args[0] === allocatorArg) {
+      const resource = resourceOf(args[1]);
+      return new Task(b.apply(this, args), resource, allocateFrame(resource));
     }
-    return new Task(body.apply(this, arguments as unknown as A), null, 0);
-  } as (...args: A) => Task<T>;
+    return new Task(b.apply(this, args), null, 0);
+  }
+  let fn: (this: unknown, ...args: unknown[]) => Task<T>;
+  switch (body.length) {
+    case 0:
+      fn = function (this: unknown): Task<T> {
+        if (arguments.length !== 0) return general.apply(this, arguments as never);
+        return new Task(b.call(this), null, 0);
+      };
+      break;
+    case 1:
+      fn = function (this: unknown, a0: unknown): Task<T> {
+        if (arguments.length !== 1) return general.apply(this, arguments as never);
+        return new Task(b.call(this, a0), null, 0);
+      };
+      break;
+    case 2:
+      fn = function (this: unknown, a0: unknown, a1: unknown): Task<T> {
+        if (arguments.length !== 2 || a0 === allocatorArg) {
+          return general.apply(this, arguments as never);
+        }
+        return new Task(b.call(this, a0, a1), null, 0);
+      };
+      break;
+    case 3:
+      fn = function (this: unknown, a0: unknown, a1: unknown, a2: unknown): Task<T> {
+        if (arguments.length !== 3 || a0 === allocatorArg) {
+          return general.apply(this, arguments as never);
+        }
+        return new Task(b.call(this, a0, a1, a2), null, 0);
+      };
+      break;
+    default:
+      fn = general;
+  }
+  return fn as unknown as (...args: A) => Task<T>;
 }
 
 function describe(value: unknown): string {
