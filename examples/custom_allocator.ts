@@ -21,8 +21,8 @@ import {
   nullResource,
   type ResourceStats,
   syncAwait,
-  task,
   type Task,
+  task,
 } from "../mod.ts";
 
 // 1. A budgeted arena ----------------------------------------------------------------------------
@@ -37,7 +37,11 @@ const explore: (tag: typeof allocatorArg, arena: MemoryResource, depth: number) 
 
 {
   using budget = new ArenaResource({ initialSize: 16 * 1024, upstream: nullResource });
-  console.log("A request within budget explores", syncAwait(explore(allocatorArg, budget, 20)), "levels");
+  console.log(
+    "A request within budget explores",
+    syncAwait(explore(allocatorArg, budget, 20)),
+    "levels",
+  );
   budget.release();
   try {
     syncAwait(explore(allocatorArg, budget, 1_000));

@@ -9,16 +9,14 @@
  * @module
  */
 
-declare const suspensionBrand: unique symbol;
-
 /**
  * What a task's generator yields to the machinery that drives it. It is opaque: user code never
  * makes one, and a task whose body yields anything else (a plain `yield x`) is rejected at compile
  * time by the `task()` signature and at run time with a `TypeError`.
  */
 export interface Suspension {
-  /** Brand; there is no such property at run time. */
-  readonly [suspensionBrand]: true;
+  /** A brand that only the library's signals carry; no such property exists at run time. */
+  readonly "@coro/task:suspension": true;
 }
 
 /** Marker yielded when a child task must move off the native stack onto the driver's stack. */
@@ -72,6 +70,11 @@ export const rt = {
   pushDomain: null as unknown,
   /** The driver whose chain is running on the native stack, if any. */
   driver: null as unknown,
+  /**
+   * The innermost task whose body is running right now (null between steps, and while a driver's
+   * loop runs outside any task body). `fork()` reads it to find the task that owns the fork.
+   */
+  task: null as unknown,
 };
 
 /**

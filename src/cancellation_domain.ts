@@ -58,6 +58,8 @@ export class CancellationDomain implements CancellationListener, Disposable {
   #controller: AbortController | null = null;
 
   /**
+   * Makes a domain, optionally tied to a parent.
+   *
    * @param parent A domain or an `AbortSignal` whose cancellation cancels this domain.
    * @throws {TypeError} If `parent` is neither.
    */
@@ -130,7 +132,7 @@ export class CancellationDomain implements CancellationListener, Disposable {
     if (errors.length > 1) throw new AggregateError(errors, "cancellation listeners threw");
   }
 
-  /** Throws `CancelledError`-compatible `reason` handling: see {@linkcode CancellationDomain.cancel}. */
+  /** Lets a domain listen to its parent: cancels this domain with the parent's reason. */
   onCancel(reason: unknown): void {
     this.cancel(reason);
   }

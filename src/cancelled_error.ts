@@ -25,7 +25,11 @@ export class CancelledError extends Error {
   /** The reason given to `cancel()`, if any. */
   readonly reason: unknown;
 
-  /** @param reason The reason given to `cancel()`. */
+  /**
+   * Makes the error; awaitables throw it from `awaitResume()` when their domain was cancelled.
+   *
+   * @param reason The reason given to `cancel()`.
+   */
   constructor(reason?: unknown) {
     super(
       reason === undefined

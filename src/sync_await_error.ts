@@ -22,7 +22,11 @@ export class SyncAwaitError extends Error {
   /** What the task was suspended on. */
   readonly waitedOn: string;
 
-  /** @param waitedOn What the task was suspended on. */
+  /**
+   * Makes the error; `syncAwait` throws it.
+   *
+   * @param waitedOn What the task was suspended on.
+   */
   constructor(waitedOn: string) {
     super(
       `syncAwait cannot block on ${waitedOn}: only the host event loop can complete it. The ` +

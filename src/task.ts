@@ -126,8 +126,8 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
   /** @ignore Resumes the coroutine; its first call launches it. Driven by `yield*`. */
   next(input?: unknown): IteratorResult<Suspension, T> {
     if (this._state !== RUNNING) {
-      if (this._state !== ARMED) return this._settle(0, input);
-      if (rt.depth >= INLINE_LIMIT) return this._detach();
+      if (this._state !== ARMED) return this.#settle(0, input);
+      if (rt.depth >= INLINE_LIMIT) return this.#detach();
       this._state = RUNNING;
     }
     const gen = this._gen!;
@@ -135,27 +135,27 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     rt.depth++;
     try {
       r = gen.next(input);
-      if (!r.done) r = this._suspending(gen, r);
+      if (!r.done) r = this.#suspending(gen, r);
     } catch (error) {
       rt.depth--;
-      this._end();
+      this.#end();
       throw error;
     }
     rt.depth--;
-    if (r.done) this._end();
+    if (r.done) this.#end();
     return r;
   }
 
   /** @ignore Throws `error` into the coroutine at its suspension point. Driven by `yield*`. */
   throw(error: unknown): IteratorResult<Suspension, T> {
-    if (this._state !== RUNNING) return this._settle(1, error);
-    return this._resumeAbruptly(1, error);
+    if (this._state !== RUNNING) return this.#settle(1, error);
+    return this.#resumeAbruptly(1, error);
   }
 
   /** @ignore Unwinds the coroutine through its `finally` blocks. Driven by `yield*`. */
   return(value?: unknown): IteratorResult<Suspension, T> {
-    if (this._state !== RUNNING) return this._settle(2, value);
-    return this._resumeAbruptly(2, value);
+    if (this._state !== RUNNING) return this.#settle(2, value);
+    return this.#resumeAbruptly(2, value);
   }
 
   /**
@@ -194,7 +194,7 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     switch (this._state) {
       case ARMED:
         this._gen!.return(undefined as T); // an unstarted generator ends without running its body
-        this._end();
+        this.#end();
         this._state = DESTROYED;
         return;
       case COMPLETED:
@@ -235,8 +235,8 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
   }
 
   /** Moves this task to the driver's stack: the native stack is deep enough already. */
-  private _detach(): IteratorResult<Suspension, T> {
-    if (this._frame === 0) this._takeFrame();
+  #detach(): IteratorResult<Suspension, T> {
+    if (this._frame === 0) this.#takeFrame();
     this._state = DETACHED;
     rt.pendingPush = this;
     rt.pushDomain = (rt.driver as { ambient: unknown } | null)?.ambient ?? null;
@@ -248,14 +248,14 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
    * and give the task a frame before it outlives its awaiter's stack (the HALO analogue: a task
    * that never suspends never has one).
    */
-  private _suspending(
+  #suspending(
     gen: Generator<Suspension, T, unknown>,
     r: IteratorResult<Suspension, T>,
   ): IteratorResult<Suspension, T> {
     while (!r.done && r.value === BUFFER_SIGNAL) {
       let view: Uint8Array;
       try {
-        if (this._frame === 0) this._takeFrame();
+        if (this._frame === 0) this.#takeFrame();
         view = allocateBuffer(this._frame, this._resource!, rt.bufferBytes);
       } catch (error) {
         r = gen.throw(error);
@@ -265,33 +265,33 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     }
     if (!r.done && this._frame === 0) {
       try {
-        this._takeFrame();
+        this.#takeFrame();
       } catch (error) {
-        return this._suspending(gen, gen.throw(error));
+        return this.#suspending(gen, gen.throw(error));
       }
     }
     return r;
   }
 
-  private _resumeAbruptly(mode: 1 | 2, input: unknown): IteratorResult<Suspension, T> {
+  #resumeAbruptly(mode: 1 | 2, input: unknown): IteratorResult<Suspension, T> {
     const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
     rt.depth++;
     try {
       r = mode === 1 ? gen.throw(input) : gen.return(input as T);
-      if (!r.done) r = this._suspending(gen, r);
+      if (!r.done) r = this.#suspending(gen, r);
     } catch (error) {
       rt.depth--;
-      this._end();
+      this.#end();
       throw error;
     }
     rt.depth--;
-    if (r.done) this._end();
+    if (r.done) this.#end();
     return r;
   }
 
   /** `next`/`throw`/`return` on a task that is not running inline. */
-  private _settle(mode: 0 | 1 | 2, input: unknown): IteratorResult<Suspension, T> {
+  #settle(mode: 0 | 1 | 2, input: unknown): IteratorResult<Suspension, T> {
     const state = this._state;
     if (state === COMPLETED) {
       // The driver ran this task to its end; hand its outcome to the awaiter's `yield*`.
@@ -306,7 +306,7 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     if (state === DETACHED || state === ARMED) {
       // The awaiter is being unwound before this task ever ran: it never will.
       this._gen!.return(undefined as T);
-      this._end();
+      this.#end();
       this._state = DESTROYED;
       if (mode === 1) throw input;
       if (mode === 2) return done(input as T);
@@ -314,14 +314,14 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     throw notArmed(this);
   }
 
-  private _takeFrame(): void {
+  #takeFrame(): void {
     const resource = this._resource ?? getDefaultResource();
     this._frame = allocateFrame(resource);
     this._resource = resource;
   }
 
   /** The body ended by any path: free the frame and its buffers before anyone resumes. */
-  private _end(): void {
+  #end(): void {
     this._state = DONE;
     this._gen = null;
     if (this._frame !== 0) {

@@ -27,6 +27,8 @@ export class TaskStateError extends Error {
   readonly status: string;
 
   /**
+   * Makes the error; the library throws it, users only catch it.
+   *
    * @param message What went wrong and how to fix it.
    * @param status The task's status at the time.
    */

@@ -62,17 +62,13 @@ export function defaultBytesInUse(): number {
   return getDefaultResource().stats.bytesInUse;
 }
 
-/** How many more nested calls the native stack holds from here (exact for one engine and build). */
-export function stackHeadroom(): number {
-  let depth = 0;
-  const probe = (): void => {
-    depth++;
-    probe();
-  };
+/** How many frames are on the native stack here (exact: counted from a full stack trace). */
+export function nativeFrames(): number {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Infinity;
   try {
-    probe();
-  } catch {
-    // RangeError: maximum call stack size exceeded
+    return new Error().stack!.split("\n").length - 1;
+  } finally {
+    Error.stackTraceLimit = limit;
   }
-  return depth;
 }

@@ -1,0 +1,24 @@
+/**
+ * `deno task demo`: runs every example in turn, each a short program a newcomer can read in a
+ * minute. Each example is its own module; run one alone with `deno run <file>`.
+ *
+ * @module
+ */
+
+const examples: [file: string, what: string][] = [
+  ["modify_record.ts", "The paper's example: load, modify and save a record, with real latency"],
+  ["figure.ts", "The paper's figure, measured live: op cost, task overhead, future overhead"],
+  ["cilk_fib.ts", "The paper's cilk-style fib with fork and join"],
+  ["timeout.ts", "A timeout: whenAny(work(), sleep(ms))"],
+  [
+    "custom_allocator.ts",
+    "Plugging in your own allocator: a budgeted arena and a tracing resource",
+  ],
+  ["http_server.ts", "A local HTTP server: one task per request, cancelled when the client aborts"],
+];
+
+for (const [file, what] of examples) {
+  console.log(`\n=== ${file}: ${what}`);
+  await import(`./${file}`);
+}
+console.log("\nAll examples ran.");
