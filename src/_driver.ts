@@ -168,12 +168,15 @@ export class Driver {
   /** Runs until the root suspends or ends; returns a driver to transfer to, if any. */
   drive(): Driver | null {
     const outer = rt.driver;
+    const outerTask = rt.task;
     rt.driver = this;
+    rt.task = null; // a body running here belongs to this driver, not to the task that started it
     this.state = RUNNING;
     try {
       return this.#loop();
     } finally {
       rt.driver = outer;
+      rt.task = outerTask;
     }
   }
 

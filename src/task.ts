@@ -17,8 +17,21 @@ import { BUFFER_SIGNAL, done, INLINE_LIMIT, PUSH_RESULT, rt, type Suspension } f
 import { allocatorArg } from "./allocator_arg.ts";
 import { getDefaultResource } from "./default_resource.ts";
 import type { MemoryResource } from "./memory_resource.ts";
-import type { Operation } from "./awaitable.ts";
+import type { Operation, SimpleAwaitable } from "./awaitable.ts";
+import { AwaitOp } from "./awaiter.ts";
 import { TaskStateError } from "./task_state_error.ts";
+
+/**
+ * @ignore Work a task must finish after its body ends and before it completes: the forks it never
+ * joined (see `fork.ts`). Set on the task by the first `fork()` it awaits.
+ */
+export interface TaskScope {
+  /**
+   * The body ended (`threw`, `outcome`): cancel what is left. Returns null to complete now, or an
+   * awaitable the task waits on first; its `awaitResume()` may throw to replace the outcome.
+   */
+  close(threw: boolean, outcome: unknown, destroying: boolean): SimpleAwaitable<void> | null;
+}
 
 /** What a task can be: see {@linkcode Task.status}. */
 export type TaskStatus = "armed" | "launched" | "done" | "destroyed" | "empty";
@@ -32,6 +45,8 @@ const COMPLETED = 3;
 const DONE = 4;
 const DESTROYED = 5;
 const EMPTY = 6;
+// DRAINING: the body has ended; the task waits for its unjoined forks before it completes.
+const DRAINING = 7;
 
 const STATUS: readonly TaskStatus[] = [
   "armed",
@@ -41,6 +56,7 @@ const STATUS: readonly TaskStatus[] = [
   "done",
   "destroyed",
   "empty",
+  "launched",
 ];
 
 /**
@@ -84,6 +100,10 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
   _outcome: unknown;
   /** @ignore Whether `_outcome` is an exception. */
   _threw: boolean;
+  /** @ignore What the task must finish after its body ends (its forks), if anything. */
+  _scope: TaskScope | null;
+  /** @ignore The wait on `_scope` while draining. */
+  _drain: AwaitOp<void> | null;
 
   /**
    * Tasks are made by calling a function that {@linkcode task} returned; this constructor is
@@ -104,6 +124,8 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     this._resource = resource;
     this._outcome = undefined;
     this._threw = false;
+    this._scope = null;
+    this._drain = null;
   }
 
   /**
@@ -132,17 +154,25 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     }
     const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
+    const outer = rt.task;
+    rt.task = this;
     rt.depth++;
     try {
       r = gen.next(input);
       if (!r.done) r = this.#suspending(gen, r);
     } catch (error) {
       rt.depth--;
+      rt.task = outer;
+      if (this._scope !== null) return this.#close(true, error);
       this.#end();
       throw error;
     }
     rt.depth--;
-    if (r.done) this.#end();
+    rt.task = outer;
+    if (r.done) {
+      if (this._scope !== null) return this.#close(false, r.value);
+      this.#end();
+    }
     return r;
   }
 
@@ -166,7 +196,7 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
    * @throws {TaskStateError} If the task is running: the awaiter holds it.
    */
   move(): Task<T> {
-    if (this._state === RUNNING || this._state === DETACHED) {
+    if (this._state === RUNNING || this._state === DETACHED || this._state === DRAINING) {
       throw new TaskStateError(
         "cannot move a launched task: its awaiter owns it until it finishes",
         this.status,
@@ -204,6 +234,7 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
         return;
       case RUNNING:
       case DETACHED:
+      case DRAINING:
         throw new TaskStateError(
           "cannot destroy a task that is still running: cancel the CancellationDomain it runs " +
             "in (or the AbortSignal given to start) and let it unwind",
@@ -276,23 +307,71 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
   #resumeAbruptly(mode: 1 | 2, input: unknown): IteratorResult<Suspension, T> {
     const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
+    const outer = rt.task;
+    rt.task = this;
     rt.depth++;
     try {
       r = mode === 1 ? gen.throw(input) : gen.return(input as T);
       if (!r.done) r = this.#suspending(gen, r);
     } catch (error) {
       rt.depth--;
+      rt.task = outer;
+      if (this._scope !== null) return this.#close(true, error);
       this.#end();
       throw error;
     }
     rt.depth--;
-    if (r.done) this.#end();
+    rt.task = outer;
+    if (r.done) {
+      if (this._scope !== null) return this.#close(false, r.value);
+      this.#end();
+    }
     return r;
+  }
+
+  /**
+   * The body ended and the task has forks: free the frame, cancel the forks it never joined, and
+   * complete now if none is running, else suspend until they have unwound (state DRAINING).
+   */
+  #close(threw: boolean, outcome: unknown): IteratorResult<Suspension, T> {
+    const scope = this._scope!;
+    this._scope = null;
+    this.#end();
+    const destroying = (rt.driver as { destroying: boolean } | null)?.destroying === true;
+    const wait = scope.close(threw, outcome, destroying);
+    if (wait !== null && !wait.awaitReady()) {
+      this._state = DRAINING;
+      this._threw = threw;
+      this._outcome = outcome;
+      const op = new AwaitOp(wait);
+      this._drain = op;
+      return op.next() as IteratorResult<Suspension, T>;
+    }
+    wait?.awaitResume(); // throws a fork's error
+    if (threw) throw outcome;
+    return done(outcome as T);
   }
 
   /** `next`/`throw`/`return` on a task that is not running inline. */
   #settle(mode: 0 | 1 | 2, input: unknown): IteratorResult<Suspension, T> {
     const state = this._state;
+    if (state === DRAINING) {
+      // The forks have unwound (or the awaiter is unwinding): complete with the body's outcome.
+      const op = this._drain!;
+      const threw = this._threw;
+      const outcome = this._outcome;
+      this._drain = null;
+      this._outcome = undefined;
+      this._state = DONE;
+      if (mode !== 0) {
+        op.return(); // destroyed while waiting: the forks are destroyed too
+        if (mode === 1) throw input;
+        return done(input as T);
+      }
+      op.next(); // throws a fork's error
+      if (threw) throw outcome;
+      return done(outcome as T);
+    }
     if (state === COMPLETED) {
       // The driver ran this task to its end; hand its outcome to the awaiter's `yield*`.
       const outcome = this._outcome;
