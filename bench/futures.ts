@@ -6,6 +6,7 @@
  *   outside the task sets the value and calls `handle.resume()`. The references are the paper's
  *   form with promises (`new Promise`, resolve, `await`), the same hand-over resolved from outside
  *   an async function, a raw generator resumed by a tiny driver, and Effection's `withResolvers`.
+ *   The paper's literal form (value set before the await, so the future is ready) is shown too.
  * - W6: the cost of one resume when the suspended leaf sits under a chain of `depth` awaiting
  *   coroutines (1, 10, 100, 1000), measured around the producer's loop only (the chain is built
  *   before the clock starts). Raw `yield*` delegation re-enters every level on each `next()`.
@@ -13,7 +14,7 @@
  * @module
  */
 
-import { Awaiter, type Body, type CoroutineHandle, start, task } from "./_coro.ts";
+import { Awaiter, type Body, type CoroutineHandle, start, syncAwait, task } from "./_coro.ts";
 import { effection } from "./_peers.ts";
 import { type Contender, DEFAULTS, log, median, roundOrder } from "./_harness.ts";
 import type { Grid } from "./_report.ts";
@@ -26,9 +27,15 @@ export const EXPECTED_FUT: number = N * (N + 1) / 2;
 /** A single-shot future: suspends until a producer sets `value` and resumes the stored handle. */
 class Future extends Awaiter<number> {
   value = 0;
+  isSet = false;
   handle: CoroutineHandle | null = null;
+  /** Sets the value before anyone awaits (the paper's `p.set_value` before `fut.get()`). */
+  set(v: number): void {
+    this.value = v;
+    this.isSet = true;
+  }
   override awaitReady(): boolean {
-    return false;
+    return this.isSet;
   }
   override awaitSuspend(h: CoroutineHandle): void {
     this.handle = h;
@@ -79,6 +86,17 @@ async function produce(slot: Slot, p: Promise<number>, count: number): Promise<n
 export function futureContenders(): Contender[] {
   const slot = new Slot();
   const consumer = coroConsumer(slot);
+
+  // The paper's literal fut_test: the value is set before the await, so the future is ready.
+  const paperCoro = task(function* (n: number) {
+    let r = 0, count = n;
+    while (count > 0) {
+      const f = new Future();
+      f.set(count--);
+      r += yield* f;
+    }
+    return r;
+  });
 
   async function paperPromise(n: number): Promise<number> {
     let r = 0, count = n;
@@ -145,6 +163,11 @@ export function futureContenders(): Contender[] {
       ops: N,
       async: true,
       run: () => produce(slot, start(consumer(N)), N),
+    },
+    {
+      name: "@coro/task (set before await)",
+      ops: N,
+      run: () => syncAwait(paperCoro(N)),
     },
     { name: "async/await (new Promise)", ops: N, async: true, run: () => paperPromise(N) },
     {

@@ -1,8 +1,9 @@
 /**
  * Orchestrator of the benchmark suite: `deno task bench` (full run, writes `bench/RESULTS.md`),
  * `deno task bench --quick` (smoke test, under a minute, prints the report without writing it
- * unless `--write` is given), `--only=W1,W2,...` to run a subset (ids: W1 W2 W3 W4 W5 W6 JSON
- * Storm; W1 includes W1b).
+ * unless `--write` is given), `--only=W1,W2,...` to run a subset (ids: W1 W2 W4 Solo W5 W6 JSON
+ * Storm W3; W1 includes W1b; Solo re-measures the core contenders of W1/W1b/W2/W4 one per fresh
+ * process).
  *
  * Every workload checks that all contenders agree before timing; see `_harness.ts` for the method.
  *
@@ -37,6 +38,7 @@ import { heapGrid } from "./heap.ts";
 import { jsonContenders } from "./json.ts";
 import { stormGrid } from "./storm.ts";
 import { depthGrid, depthResults } from "./depth.ts";
+import { runChild } from "./_child.ts";
 
 const CORO = "@coro/task (Awaiter)";
 const onlyArg = Deno.args.find((a) => a.startsWith("--only="));
@@ -47,16 +49,31 @@ const started = performance.now();
 const tables: Table[] = [];
 const grids: Grid[] = [];
 const targets: Target[] = [];
+const fmtVal = (v: number, unit: string) => unit === "×" ? fmtRatio(v) : `${fmtNs(v)} ${unit}`;
 const target = (label: string, value: number, limit: number, unit: string) =>
   targets.push({
     label,
     met: Number.isFinite(value) ? value <= limit : undefined,
-    detail: `${unit === "×" ? fmtRatio(value) : `${fmtNs(value)} ${unit}`}, limit ${limit}${
-      unit === "×" ? "×" : ` ${unit}`
-    }`,
+    detail: `${fmtVal(value, unit)}, limit ${limit}${unit === "×" ? "×" : ` ${unit}`}`,
   });
 
+/** Solo runs: each listed contender alone in a fresh process (see `_solo_child.ts`). */
+const SOLO: Record<string, string[]> = {
+  W1: [CORO, "@coro/task (ready)", "raw yield*", "async/await"],
+  W1b: [CORO, "@coro/task (ready)", "raw yield*", "async/await"],
+  W2: [
+    "@coro/task (resumed from outside)",
+    "@coro/task (set before await)",
+    "async/await (new Promise)",
+    "raw generator + driver",
+  ],
+  W4: ["@coro/task", "raw yield*", "async/await"],
+};
+const solo = new Map<string, number>();
+const soloOf = (w: string, name: string) => solo.get(`${w}|${name}`) ?? NaN;
+
 let w1: Measurement[] = [], w1b: Measurement[] = [], w2: Measurement[] = [];
+let w4: Measurement[] = [];
 if (want("W1")) {
   const arena = arenaContender();
   w1 = await verifyAndMeasure(
@@ -104,7 +121,7 @@ if (want("W2")) {
 }
 
 if (want("W4")) {
-  const w4 = await verifyAndMeasure("W4", fibContenders(), FIB_EXPECTED);
+  w4 = await verifyAndMeasure("W4", fibContenders(), FIB_EXPECTED);
   tables.push({
     id: "W4",
     title: "`fib(20)`, every call a task",
@@ -112,6 +129,53 @@ if (want("W4")) {
     rows: w4,
   });
   target("W4 ≤ 1.2× raw generators", nsOf(w4, "@coro/task") / nsOf(w4, "raw yield*"), 1.2, "×");
+}
+
+if (want("Solo")) {
+  const t0 = performance.now();
+  const rows: string[][] = [];
+  const suite: Record<string, Measurement[]> = { W1: w1, W1b: w1b, W2: w2, W4: w4 };
+  for (const [w, names] of Object.entries(SOLO)) {
+    for (const name of names) {
+      const r = await runChild("./_solo_child.ts", [w, name], { timeoutMs: 120_000 });
+      if (r.ok) solo.set(`${w}|${name}`, r.ns as number);
+      rows.push([
+        w,
+        name,
+        r.ok ? fmtNs(r.ns as number) : `error: ${r.error}`,
+        fmtNs(nsOf(suite[w] ?? [], name)),
+      ]);
+    }
+  }
+  log(`solo: ${rows.length} runs in ${((performance.now() - t0) / 1e3).toFixed(1)} s`);
+  grids.push({
+    id: "Solo",
+    title: "core contenders alone in a fresh process",
+    about: "Same harness and knobs, one contender per process, so the JIT has seen nothing " +
+      "else. The difference to the suite figure is what sharing the isolate with other " +
+      "variants costs (polymorphic call sites inside a library, GC pressure from others).",
+    header: ["workload", "contender", "solo ns/op", "in-suite ns/op"],
+    rows,
+  });
+  const ratio = (w: string, a: string, b: string) => soloOf(w, a) / soloOf(w, b);
+  const soloTargets: [string, number, number][] = [
+    ["W1 ≤ 1.2× raw yield*", ratio("W1", CORO, "raw yield*"), 1.2],
+    ["W1 ≤ 0.6× async/await", ratio("W1", CORO, "async/await"), 0.6],
+    ["W1b ≤ 8 ns/iteration", soloOf("W1b", CORO), 8],
+    [
+      "W2 ≤ 0.5× Promise",
+      ratio("W2", "@coro/task (resumed from outside)", "async/await (new Promise)"),
+      0.5,
+    ],
+    ["W4 ≤ 1.2× raw generators", ratio("W4", "@coro/task", "raw yield*"), 1.2],
+  ];
+  for (const [label, v, limit] of soloTargets) {
+    const t = targets.find((t) => t.label === label);
+    if (!t || !Number.isFinite(v)) continue;
+    t.detail += `; solo: ${fmtVal(v, label.includes("ns/") ? "ns" : "×")}` +
+      (t.met === false && v <= limit ? " (met when run solo)" : "") +
+      (t.met === true && v > limit ? " (missed when run solo)" : "");
+  }
 }
 
 if (want("W5")) {

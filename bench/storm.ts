@@ -3,7 +3,7 @@
  * figure is the time from the cancel call until every task has unwound (ns per task, median over
  * rounds). Setup (starting the 10 000 waiters) is not timed.
  *
- * - `@coro/task`: `start(root(domain))`, `root` awaiting `withDomain(domain, waiter())`, where `waiter` sleeps and catches
+ * - `@coro/task`: `start(withDomain(domain, waiter()))` where `waiter` sleeps and catches
  *   `CancelledError`; `domain.cancel()`. Skipped with a note until `mod.ts` exports
  *   `CancellationDomain`, `withDomain`, `sleep` and `CancelledError`.
  * - async/await: an abortable sleep promise per waiter (timer + abort listener), one
@@ -35,15 +35,10 @@ function coroStorm(): Storm | string {
       return e instanceof api.CancelledError ? 1 : -1;
     }
   });
-  // start(withDomain(...)) directly throws in the core today (withDomain needs a running task),
-  // though the API says start accepts any Operation: hence the wrapper task.
-  const root = task(function* (domain: unknown): Body<number> {
-    return yield* api.withDomain(domain, waiter());
-  });
   return async () => {
     const domain = new api.CancellationDomain();
     const ps: Promise<number>[] = [];
-    for (let i = 0; i < STORM; i++) ps.push(start(root(domain)));
+    for (let i = 0; i < STORM; i++) ps.push(start<number>(api.withDomain(domain, waiter())));
     await null;
     const t0 = performance.now();
     domain.cancel();
