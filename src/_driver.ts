@@ -324,12 +324,17 @@ function runChain(driver: Driver | null): void {
   while (driver !== null) driver = driver.drive();
 }
 
+/** Runs the oldest queued driver; false if none is queued. */
+function runQueued(): boolean {
+  if (head === queue.length) return false;
+  const next = queue[head];
+  queue[head++] = undefined as unknown as Driver;
+  runChain(next);
+  return true;
+}
+
 function drainQueue(): void {
-  while (head < queue.length) {
-    const next = queue[head];
-    queue[head++] = undefined as unknown as Driver;
-    runChain(next);
-  }
+  while (runQueued());
   queue.length = 0;
   head = 0;
 }
@@ -377,11 +382,7 @@ export function runUntilBlocked(driver: Driver, pump: () => boolean): void {
   try {
     runChain(driver);
     while (!driver.finished) {
-      if (head < queue.length) {
-        const next = queue[head];
-        queue[head++] = undefined as unknown as Driver;
-        runChain(next);
-      } else {
+      if (!runQueued()) {
         // Local work runs as the host would run it: a resume inside it runs the driver there
         // (on that executor), unless a driver is already on the native stack below us.
         active = outer;

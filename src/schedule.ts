@@ -4,78 +4,36 @@
  * @module
  */
 
-import { Awaiter } from "./awaiter.ts";
-import type { CoroutineHandle, Operation } from "./awaitable.ts";
-import type { CancellationDomain, CancellationListener } from "./cancellation_domain.ts";
-import { CancelledError } from "./cancelled_error.ts";
+import { CancellableAwaiter } from "./_cancellable_awaiter.ts";
+import type { Operation } from "./awaitable.ts";
 import type { Executor } from "./executor.ts";
 
 /** One hop onto an executor; cancellable while the executor has not run it yet. */
-class ScheduleOn extends Awaiter<void> implements CancellationListener {
+class ScheduleOn extends CancellableAwaiter<void> {
   readonly #executor: Executor;
-  #handle: CoroutineHandle | null = null;
-  #domain: CancellationDomain | null = null;
-  #cancelled = false;
-  #reason: unknown = undefined;
 
   constructor(executor: Executor) {
     super();
     this.#executor = executor;
   }
 
-  awaitReady(): boolean {
-    return false;
+  protected begin(): void {
+    this.#executor.execute(this.#run); // if it throws, the error is thrown at the `yield*`
   }
 
-  awaitSuspend(handle: CoroutineHandle): boolean {
-    const domain = handle.domain;
-    if (domain.cancelled) {
-      this.#cancelled = true;
-      this.#reason = domain.reason;
-      return false;
-    }
-    this.#handle = handle;
-    this.#domain = domain;
-    domain.addListener(this);
-    try {
-      this.#executor.execute(this.#run);
-    } catch (error) {
-      this.#release(); // the executor refused: the error is thrown at the `yield*`
-      throw error;
-    }
-    return true;
+  protected stop(): void {
+    // The executor may still run the callback; it finds the hop completed and does nothing.
   }
 
-  awaitResume(): void {
-    if (this.#cancelled) throw new CancelledError(this.#reason);
-  }
-
-  onCancel(reason: unknown): void {
-    if (this.#handle === null) return;
-    this.#cancelled = true;
-    this.#reason = reason;
-    this.#release()?.resume();
-  }
-
-  [Symbol.dispose](): void {
-    this.#release();
-  }
+  protected result(): void {}
 
   override toString(): string {
     return `schedule(${String(this.#executor)})`;
   }
 
   #run = (): void => {
-    this.#release()?.resume();
+    this.wake();
   };
-
-  #release(): CoroutineHandle | null {
-    this.#domain?.removeListener(this);
-    this.#domain = null;
-    const handle = this.#handle;
-    this.#handle = null;
-    return handle;
-  }
 }
 
 /**

@@ -4,56 +4,28 @@
  * @module
  */
 
-import { Awaiter } from "./awaiter.ts";
-import type { CoroutineHandle, Operation } from "./awaitable.ts";
-import type { CancellationDomain, CancellationListener } from "./cancellation_domain.ts";
-import { CancelledError } from "./cancelled_error.ts";
+import { CancellableAwaiter } from "./_cancellable_awaiter.ts";
+import type { Operation } from "./awaitable.ts";
 
-class Sleep extends Awaiter<void> implements CancellationListener {
+class Sleep extends CancellableAwaiter<void> {
   readonly #ms: number;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  #handle: CoroutineHandle | null = null;
-  #domain: CancellationDomain | null = null;
-  #cancelled = false;
-  #reason: unknown = undefined;
 
   constructor(ms: number) {
     super();
     this.#ms = ms;
   }
 
-  awaitReady(): boolean {
-    return false;
-  }
-
-  awaitSuspend(handle: CoroutineHandle): boolean {
-    const domain = handle.domain;
-    if (domain.cancelled) {
-      this.#cancelled = true;
-      this.#reason = domain.reason;
-      return false;
-    }
-    this.#handle = handle;
-    this.#domain = domain;
-    domain.addListener(this);
+  protected begin(): void {
     if (this.#ms !== Infinity) this.#timer = setTimeout(this.#fire, this.#ms);
-    return true;
   }
 
-  awaitResume(): void {
-    if (this.#cancelled) throw new CancelledError(this.#reason);
+  protected stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
-  onCancel(reason: unknown): void {
-    if (this.#handle === null) return;
-    this.#cancelled = true;
-    this.#reason = reason;
-    this.#release()?.resume();
-  }
-
-  [Symbol.dispose](): void {
-    this.#release();
-  }
+  protected result(): void {}
 
   override toString(): string {
     return `sleep(${this.#ms}), a host timer`;
@@ -61,19 +33,8 @@ class Sleep extends Awaiter<void> implements CancellationListener {
 
   #fire = (): void => {
     this.#timer = undefined;
-    this.#release()?.resume();
+    this.wake();
   };
-
-  /** Clears the timer and the listener; returns the handle to resume, once. */
-  #release(): CoroutineHandle | null {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#domain?.removeListener(this);
-    this.#domain = null;
-    const handle = this.#handle;
-    this.#handle = null;
-    return handle;
-  }
 }
 
 /**
