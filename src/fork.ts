@@ -1,0 +1,178 @@
+/**
+ * `fork(t)` and `join(...)`: the paper's `cilk_spawn` and `cilk_sync`.
+ *
+ * @module
+ */
+
+import { Driver, runNow } from "./_driver.ts";
+import { ForkedImpl, ForkScope } from "./_forked.ts";
+import { ALL, Group, LazyRoot, normalize } from "./_group.ts";
+import { toOperation } from "./_operation.ts";
+import { rt } from "./_runtime.ts";
+import type { Awaitable, CoroutineHandle, Operation } from "./awaitable.ts";
+import type { AwaitResult } from "./await_result.ts";
+import { Awaiter } from "./awaiter.ts";
+import { CancellationDomain } from "./cancellation_domain.ts";
+import { CancelledError } from "./cancelled_error.ts";
+import { Task } from "./task.ts";
+
+/**
+ * A forked operation that is running (or has ended) and waits to be joined: what
+ * `yield* fork(t)` gives. Pass it to {@linkcode join} (or `yield*` it) for its value; an error it
+ * threw is thrown there. A fork that is never joined is cancelled when the task that forked it
+ * ends, and that task completes only after the fork has unwound.
+ *
+ * @typeParam T What the forked operation evaluates to.
+ *
+ * @example
+ * ```ts
+ * import { type Forked, fork, start, task } from "@coro/task";
+ * import assert from "node:assert/strict";
+ *
+ * const answer = task(function* () {
+ *   return 42;
+ * });
+ * const main = task(function* () {
+ *   const f: Forked<number> = yield* fork(answer());
+ *   assert.equal(f.settled, true); // it ran to its end before fork() returned
+ *   return yield* f; // joins it
+ * });
+ * assert.equal(await start(main()), 42);
+ * ```
+ */
+export interface Forked<T> extends Operation<T> {
+  /** Whether the forked operation has ended; its outcome waits for `join`. */
+  readonly settled: boolean;
+}
+
+class Fork<T> extends Awaiter<Forked<T>> {
+  readonly #operation: Operation<T>;
+  #owner: Task<unknown> | null = null;
+  #driver: unknown = null;
+  #forked: ForkedImpl<T> | null = null;
+
+  constructor(operation: Operation<T>) {
+    super();
+    this.#operation = operation;
+  }
+
+  awaitReady(): boolean {
+    // Evaluated by the awaiter's `yield*`, inside its body: that task owns the fork.
+    this.#owner = rt.task as Task<unknown> | null;
+    this.#driver = rt.driver;
+    return false;
+  }
+
+  awaitSuspend(handle: CoroutineHandle): boolean {
+    const owner = this.#owner;
+    const operation = this.#operation;
+    this.#owner = null;
+    if (owner === null || rt.driver !== this.#driver) {
+      if (operation instanceof Task && operation.status === "armed") operation.destroy();
+      throw new TypeError(
+        "fork() can only be awaited with yield* inside a task: the task that forks owns the fork",
+      );
+    }
+    if (operation instanceof Task) operation._launch(); // throws TaskStateError if not armed
+    const parent = handle.domain;
+    if (parent.cancelled) {
+      if (operation instanceof Task) operation.destroy();
+      throw new CancelledError(parent.reason);
+    }
+    const scope = (owner._scope ??= new ForkScope()) as ForkScope;
+    const domain = new CancellationDomain(parent);
+    const forked = new ForkedImpl<T>(domain, scope);
+    const root = operation instanceof Task ? operation : new LazyRoot(operation);
+    const driver = new Driver(root, domain, forked);
+    forked.driver = driver;
+    this.#forked = forked;
+    runNow(driver); // runs it until it suspends or ends
+    return false; // then the awaiter goes on
+  }
+
+  awaitResume(): Forked<T> {
+    const forked = this.#forked!;
+    this.#forked = null;
+    return forked;
+  }
+
+  override toString(): string {
+    return "fork()";
+  }
+}
+
+/**
+ * Starts `operation` at once and gives a {@linkcode Forked} handle when it first suspends or
+ * ends (the paper's `cilk_spawn`): `const f = yield* fork(t)`. The awaiter goes on concurrently;
+ * `join(f, ...)` (`cilk_sync`) waits for it and gives its value.
+ *
+ * The fork runs in a child cancellation domain of the awaiter's ambient domain, so cancelling the
+ * awaiter's domain cancels it. It belongs to the task that forked it: if that task's body ends
+ * without joining it, the fork is cancelled and the task completes only after it has unwound; an
+ * error the fork threw (other than `CancelledError`) is then thrown from the task (wrapped in a
+ * `SuppressedError` with the body's own error, if the body threw too). Errors are never lost.
+ * In a domain that is already cancelled, `fork` throws `CancelledError` and starts nothing.
+ *
+ * Nested forks run nested on the native stack while they first run, so a chain of forks nested
+ * thousands deep is bounded by the native stack (cilk-style divide and conquer is a few dozen).
+ *
+ * @typeParam T What the operation evaluates to.
+ * @param operation A task (which must be armed), awaitable or operation.
+ * @returns An operation to `yield*` inside a task; it gives the `Forked<T>` handle.
+ * @throws {TypeError} At the call, for an argument that cannot be awaited; at the `yield*`, if it
+ * is not awaited directly by a task.
+ *
+ * @example The paper's cilk fib.
+ * ```ts
+ * import { fork, join, type Suspension, syncAwait, task } from "@coro/task";
+ * import assert from "node:assert/strict";
+ *
+ * const fib = task(function* (n: number): Generator<Suspension, number, unknown> {
+ *   if (n < 2) return n;
+ *   const xx = yield* fork(fib(n - 1)); // cilk_spawn
+ *   const yy = fib(n - 2);
+ *   const [x, y] = yield* join(xx, yy); // cilk_sync
+ *   return x + y;
+ * });
+ * assert.equal(syncAwait(fib(20)), 6765);
+ * ```
+ */
+export function fork<T>(operation: Awaitable<T> | Operation<T>): Operation<Forked<T>> {
+  return new Fork(toOperation(operation));
+}
+
+/**
+ * Waits for forked operations and runs plain ones (tasks, awaitables) concurrently, giving all
+ * their values as a typed tuple (the paper's `cilk_sync`): `const [x, y] = yield* join(f, t)`.
+ * Plain inputs are started now, like `whenAll`'s. The first failure cancels the others, forks
+ * included, and is rethrown once all have unwound. A `Forked` handle can be joined once.
+ *
+ * @typeParam A The tuple of inputs.
+ * @param operations `Forked` handles, tasks, awaitables or operations.
+ * @returns An operation; `yield*` it inside a task.
+ * @throws {TypeError} At the call, for an argument that cannot be awaited.
+ *
+ * @example
+ * ```ts
+ * import { fork, join, sleep, start, task } from "@coro/task";
+ * import assert from "node:assert/strict";
+ *
+ * const later = task(function* (ms: number, v: string) {
+ *   yield* sleep(ms);
+ *   return v;
+ * });
+ * const main = task(function* () {
+ *   const a = yield* fork(later(5, "a"));
+ *   const [x, y] = yield* join(a, later(1, "b"));
+ *   return x + y;
+ * });
+ * assert.equal(await start(main()), "ab");
+ * ```
+ */
+export function join<
+  A extends readonly (Forked<unknown> | Awaitable<unknown> | Operation<unknown>)[],
+>(
+  ...operations: A
+): Operation<{ -readonly [K in keyof A]: AwaitResult<A[K]> }> {
+  return new Group(ALL, normalize(operations));
+}
