@@ -114,7 +114,8 @@ class Fork<T> extends Awaiter<Forked<T>> {
  * In a domain that is already cancelled, `fork` throws `CancelledError` and starts nothing.
  *
  * Nested forks run nested on the native stack while they first run, so a chain of forks nested
- * thousands deep is bounded by the native stack (cilk-style divide and conquer is a few dozen).
+ * inside each other is bounded by the native stack (about a thousand deep; cilk-style divide and
+ * conquer nests a few dozen).
  *
  * @typeParam T What the operation evaluates to.
  * @param operation A task (which must be armed), awaitable or operation.
