@@ -6,7 +6,9 @@
  *   outside the task sets the value and calls `handle.resume()`. The references are the paper's
  *   form with promises (`new Promise`, resolve, `await`), the same hand-over resolved from outside
  *   an async function, a raw generator resumed by a tiny driver, and Effection's `withResolvers`.
- *   The paper's literal form (value set before the await, so the future is ready) is shown too.
+ *   The paper's literal form (value set before the await, so the future is ready) is shown too,
+ *   and a future that produces inside `awaitSuspend` and returns `false` (suspension bookkeeping
+ *   without leaving the driver): the three `@coro/task` rows split the cost.
  * - W6: the cost of one resume when the suspended leaf sits under a chain of `depth` awaiting
  *   coroutines (1, 10, 100, 1000), measured around the producer's loop only (the chain is built
  *   before the clock starts). Raw `yield*` delegation re-enters every level on each `next()`.
@@ -42,6 +44,17 @@ class Future extends Awaiter<number> {
   }
   override awaitResume(): number {
     return this.value;
+  }
+}
+
+/** A future whose producer runs inside `awaitSuspend` and declines to suspend (returns false). */
+class InlineFuture extends Future {
+  constructor(readonly produce: () => number) {
+    super();
+  }
+  override awaitSuspend(_h: CoroutineHandle): boolean {
+    this.value = this.produce();
+    return false;
   }
 }
 
@@ -95,6 +108,16 @@ export function futureContenders(): Contender[] {
       f.set(count--);
       r += yield* f;
     }
+    return r;
+  });
+
+  // Suspension without leaving the driver: awaitSuspend produces the value and returns false.
+  let inlineCount = 0;
+  const produceInline = () => inlineCount--;
+  const inlineCoro = task(function* (n: number) {
+    let r = 0;
+    inlineCount = n;
+    for (let i = 0; i < n; i++) r += yield* new InlineFuture(produceInline);
     return r;
   });
 
@@ -168,6 +191,11 @@ export function futureContenders(): Contender[] {
       name: "@coro/task (set before await)",
       ops: N,
       run: () => syncAwait(paperCoro(N)),
+    },
+    {
+      name: "@coro/task (awaitSuspend returns false)",
+      ops: N,
+      run: () => syncAwait(inlineCoro(N)),
     },
     { name: "async/await (new Promise)", ops: N, async: true, run: () => paperPromise(N) },
     {

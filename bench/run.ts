@@ -64,6 +64,7 @@ const SOLO: Record<string, string[]> = {
   W2: [
     "@coro/task (resumed from outside)",
     "@coro/task (set before await)",
+    "@coro/task (awaitSuspend returns false)",
     "async/await (new Promise)",
     "raw generator + driver",
   ],
