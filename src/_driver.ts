@@ -6,7 +6,8 @@
  * Three signals reach the driver from the innermost awaiter of the top segment:
  *
  * - `PUSH_SIGNAL`: a task launched too deep; push it as a new segment and run it here.
- * - `SUSPEND_SIGNAL`: an awaitable is not ready; call its `awaitSuspend` with a handle.
+ * - an `AwaitOp`: an awaitable is not ready; call its `awaitSuspend` with the op, which is also
+ *   the suspension's handle.
  * - anything else: a plain `yield` in a task, which is ill-formed; throw a `TypeError` into it.
  *
  * Resumption goes through a trampoline: a handle resumed while some driver is running (from
@@ -17,9 +18,9 @@
  * @module
  */
 
-import { BUFFER_SIGNAL, PUSH_SIGNAL, rt, SUSPEND_SIGNAL, type Suspension } from "./_runtime.ts";
-import type { CoroutineHandle, SimpleAwaitable } from "./awaitable.ts";
-import type { AwaitOp } from "./awaiter.ts";
+import { OWNER_SIGNAL, PUSH_SIGNAL, rt, type Suspension } from "./_runtime.ts";
+import type { CoroutineHandle } from "./awaitable.ts";
+import { AwaitOp } from "./awaiter.ts";
 import { CancellationDomain } from "./cancellation_domain.ts";
 import { Task } from "./task.ts";
 
@@ -44,55 +45,6 @@ const SUSPENDED = 3;
 const QUEUED = 4;
 const FINISHED = 5;
 
-/** The handle of one suspension of one driver; single-use. */
-export class Handle implements CoroutineHandle {
-  readonly #owner: Driver;
-  readonly #op: AwaitOp<unknown>;
-  #spent = false;
-
-  constructor(owner: Driver, op: AwaitOp<unknown>) {
-    this.#owner = owner;
-    this.#op = op;
-  }
-
-  resume(): void {
-    if (this.#spent) return;
-    this.#spent = true;
-    this.#owner.wake(NEXT);
-  }
-
-  destroy(): void {
-    if (this.#spent) return;
-    this.#spent = true;
-    this.#owner.wake(RETURN);
-  }
-
-  get done(): boolean {
-    return this.#owner.finished;
-  }
-
-  get domain(): CancellationDomain {
-    return this.#op.domain ?? this.#owner.rootDomain();
-  }
-
-  /** What the coroutine waits on, for error messages. */
-  get awaitable(): SimpleAwaitable<unknown> {
-    return this.#op.awaitable;
-  }
-
-  /** Spends the handle and returns its driver, for a symmetric transfer; null if spent. */
-  take(): Driver | null {
-    if (this.#spent) return null;
-    this.#spent = true;
-    return this.#owner;
-  }
-
-  /** Spends the handle without resuming (the driver resumes another way). */
-  spend(): void {
-    this.#spent = true;
-  }
-}
-
 /** Runs one root coroutine. */
 export class Driver {
   readonly stack: Segment[] = [];
@@ -104,7 +56,7 @@ export class Driver {
   /** Set by `destroy()`/`handle.destroy()`: segments end by `return()`, not by delivery. */
   destroying = false;
   /** The handle of the current suspension, if suspended. */
-  handle: Handle | null = null;
+  handle: AwaitOp<unknown> | null = null;
   #root: CancellationDomain | null;
   #ownsRoot = false;
   #mode = NEXT;
@@ -141,10 +93,14 @@ export class Driver {
     return this.state === SUSPENDED;
   }
 
-  /** Called by a handle: resume (`NEXT`) or destroy (`RETURN`) this driver. */
-  wake(mode: number): void {
-    if (mode === RETURN) this.destroying = true;
-    this.#mode = mode;
+  /** Called by a handle: resume this driver, or destroy it (unwind it through `finally`). */
+  wake(destroy: boolean): void {
+    if (destroy) {
+      this.destroying = true;
+      this.#mode = RETURN;
+    } else {
+      this.#mode = NEXT;
+    }
     if (this.state === SUSPENDING) {
       this.#woken = true; // resumed from inside awaitSuspend: the loop goes on when it returns
       return;
@@ -168,15 +124,12 @@ export class Driver {
   /** Runs until the root suspends or ends; returns a driver to transfer to, if any. */
   drive(): Driver | null {
     const outer = rt.driver;
-    const outerTask = rt.task;
     rt.driver = this;
-    rt.task = null; // a body running here belongs to this driver, not to the task that started it
     this.state = RUNNING;
     try {
       return this.#loop();
     } finally {
       rt.driver = outer;
-      rt.task = outerTask;
     }
   }
 
@@ -201,10 +154,8 @@ export class Driver {
         continue;
       }
       const signal = r.value;
-      if (signal === SUSPEND_SIGNAL) {
-        const op = rt.pendingAwait as AwaitOp<unknown>;
-        rt.pendingAwait = null;
-        const transfer = this.#suspend(op);
+      if (signal instanceof AwaitOp) {
+        const transfer = this.#suspend(signal);
         if (transfer !== this) return transfer;
       } else if (signal === PUSH_SIGNAL) {
         const child = rt.pendingPush as Task<unknown>;
@@ -221,33 +172,33 @@ export class Driver {
 
   /** Calls `awaitSuspend`; returns `this` to keep running, or what to run instead (or null). */
   #suspend(op: AwaitOp<unknown>): Driver | null {
-    const handle = new Handle(this, op);
-    this.handle = handle;
+    op.owner = this;
+    this.handle = op;
     this.state = SUSPENDING;
     this.#woken = false;
     let decision: void | boolean | CoroutineHandle;
     try {
-      decision = op.awaitable.awaitSuspend(handle);
+      decision = op.awaitable.awaitSuspend(op);
     } catch (error) {
-      handle.spend();
+      op.spend();
       this.#running();
       this.#mode = THROW;
       this.#input = error;
       return this;
     }
-    if (decision === false || decision === handle) {
-      handle.spend();
+    if (decision === false || decision === op) {
+      op.spend();
       this.#running();
       return this;
     }
     if (this.#woken) {
       // Resumed synchronously inside awaitSuspend: carry on; a returned handle runs after us.
       this.#running();
-      if (decision instanceof Handle) decision.resume();
+      if (decision instanceof AwaitOp) decision.resume();
       return this;
     }
     this.state = SUSPENDED;
-    if (decision instanceof Handle) {
+    if (decision instanceof AwaitOp) {
       const next = decision.take();
       if (next !== null) next.state = QUEUED;
       return next;
@@ -295,9 +246,9 @@ function resumeAbruptly(top: Segment, mode: number, input: unknown): IteratorRes
 }
 
 function plainYieldError(value: unknown): TypeError {
-  if (value === BUFFER_SIGNAL) {
+  if (value === OWNER_SIGNAL) {
     return new TypeError(
-      "frameBuffer() can only be awaited inside a task: it takes the task's frame",
+      "frameBuffer() and fork() can only be awaited with yield* inside a task: they belong to it",
     );
   }
   if (value instanceof Task) {

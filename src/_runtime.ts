@@ -21,27 +21,16 @@ export interface Suspension {
 
 /** Marker yielded when a child task must move off the native stack onto the driver's stack. */
 export const PUSH_SIGNAL = Object.freeze({ signal: "push" }) as unknown as Suspension;
-/** Marker yielded when an awaitable is not ready and the chain must suspend. */
-export const SUSPEND_SIGNAL = Object.freeze({ signal: "suspend" }) as unknown as Suspension;
-
-/** Marker yielded by `frameBuffer()`: the innermost task serves it from its own frame. */
-export const BUFFER_SIGNAL = Object.freeze({ signal: "buffer" }) as unknown as Suspension;
+/**
+ * Marker yielded to ask "which task is running this?": the innermost task answers by resuming
+ * the asker with itself (`frameBuffer()` and `fork()` belong to that task).
+ */
+export const OWNER_SIGNAL = Object.freeze({ signal: "owner" }) as unknown as Suspension;
 
 /** The one iterator result for "push me": frozen, shared, so the deep path allocates nothing. */
 export const PUSH_RESULT: IteratorResult<Suspension, never> = Object.freeze({
   done: false,
   value: PUSH_SIGNAL,
-});
-/** The one iterator result for "suspend here". */
-export const SUSPEND_RESULT: IteratorResult<Suspension, never> = Object.freeze({
-  done: false,
-  value: SUSPEND_SIGNAL,
-});
-
-/** The one iterator result for "give me a frame buffer". */
-export const BUFFER_RESULT: IteratorResult<Suspension, never> = Object.freeze({
-  done: false,
-  value: BUFFER_SIGNAL,
 });
 
 /**
@@ -62,19 +51,10 @@ export const rt = {
   depth: 0,
   /** The task that asked to be pushed (set with {@linkcode PUSH_SIGNAL}). */
   pendingPush: null as unknown,
-  /** The await operation that suspended (set with {@linkcode SUSPEND_SIGNAL}). */
-  pendingAwait: null as unknown,
-  /** The size `frameBuffer()` asked for (set with {@linkcode BUFFER_SIGNAL}). */
-  bufferBytes: 0,
   /** The ambient domain at the point a task asked to be pushed. */
   pushDomain: null as unknown,
   /** The driver whose chain is running on the native stack, if any. */
   driver: null as unknown,
-  /**
-   * The innermost task whose body is running right now (null between steps, and while a driver's
-   * loop runs outside any task body). `fork()` reads it to find the task that owns the fork.
-   */
-  task: null as unknown,
 };
 
 /**

@@ -5,32 +5,36 @@
  * @module
  */
 
-import { done, rt, SUSPEND_RESULT, type Suspension } from "./_runtime.ts";
+import type { Driver } from "./_driver.ts";
+import { done, rt, type Suspension } from "./_runtime.ts";
 import type { CoroutineHandle, Operation, SimpleAwaitable } from "./awaitable.ts";
 import type { CancellationDomain } from "./cancellation_domain.ts";
 
 /**
- * One suspended await: yielded up the chain (as {@linkcode SUSPEND_RESULT}) to the driver, which
- * calls `awaitSuspend`; resumed by the driver, it returns `awaitResume()` to the `yield*`.
- * Allocated only when the awaitable is not ready: a ready await allocates nothing.
+ * One suspended await, and the handle of that suspension. Yielded up the chain (as the value of
+ * a fresh iterator result) to the driver, which calls `awaitSuspend(this)`; resumed by the
+ * driver, it returns `awaitResume()` to the `yield*`. Allocated only when the awaitable is not
+ * ready: a ready await allocates nothing. Being its own handle saves an allocation and a store
+ * per suspension.
  */
-export class AwaitOp<T> implements Iterator<Suspension, T, unknown> {
+export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHandle {
   /** The awaitable this await waits on. */
   readonly awaitable: SimpleAwaitable<T>;
-  /** The ambient cancellation domain where the await suspended (null: the root's). */
-  domain: CancellationDomain | null = null;
-  #suspended = false;
+  /** The driver that suspended here; set by the driver. */
+  owner: Driver | null = null;
+  #ambient: CancellationDomain | null = null;
+  #yielded = false;
+  #spent = false;
 
   constructor(awaitable: SimpleAwaitable<T>) {
     this.awaitable = awaitable;
   }
 
   next(): IteratorResult<Suspension, T> {
-    if (!this.#suspended) {
-      this.#suspended = true;
-      this.domain = (rt.driver as { ambient: CancellationDomain | null } | null)?.ambient ?? null;
-      rt.pendingAwait = this;
-      return SUSPEND_RESULT;
+    if (!this.#yielded) {
+      this.#yielded = true;
+      this.#ambient = (rt.driver as Driver | null)?.ambient ?? null;
+      return { done: false, value: this as unknown as Suspension };
     }
     return done(this.awaitable.awaitResume());
   }
@@ -44,6 +48,38 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown> {
     const dispose = (this.awaitable as Partial<Disposable>)[Symbol.dispose];
     if (typeof dispose === "function") dispose.call(this.awaitable);
     return done(value as T);
+  }
+
+  resume(): void {
+    if (this.#spent) return;
+    this.#spent = true;
+    this.owner!.wake(false);
+  }
+
+  destroy(): void {
+    if (this.#spent) return;
+    this.#spent = true;
+    this.owner!.wake(true);
+  }
+
+  get done(): boolean {
+    return this.owner!.finished;
+  }
+
+  get domain(): CancellationDomain {
+    return this.#ambient ?? this.owner!.rootDomain();
+  }
+
+  /** Spends the handle and returns its driver, for a symmetric transfer; null if spent. */
+  take(): Driver | null {
+    if (this.#spent) return null;
+    this.#spent = true;
+    return this.owner;
+  }
+
+  /** Spends the handle without resuming: the driver resumes another way. */
+  spend(): void {
+    this.#spent = true;
   }
 }
 

@@ -8,7 +8,7 @@ import { Driver, runNow } from "./_driver.ts";
 import { ForkedImpl, ForkScope } from "./_forked.ts";
 import { ALL, Group, LazyRoot, normalize } from "./_group.ts";
 import { toOperation } from "./_operation.ts";
-import { rt } from "./_runtime.ts";
+import { OWNER_SIGNAL, type Suspension } from "./_runtime.ts";
 import type { Awaitable, CoroutineHandle, Operation } from "./awaitable.ts";
 import type { AwaitResult } from "./await_result.ts";
 import { Awaiter } from "./awaiter.ts";
@@ -47,39 +47,29 @@ export interface Forked<T> extends Operation<T> {
 
 class Fork<T> extends Awaiter<Forked<T>> {
   readonly #operation: Operation<T>;
-  #owner: Task<unknown> | null = null;
-  #driver: unknown = null;
+  readonly #owner: Task<unknown>;
   #forked: ForkedImpl<T> | null = null;
 
-  constructor(operation: Operation<T>) {
+  constructor(operation: Operation<T>, owner: Task<unknown>) {
     super();
     this.#operation = operation;
+    this.#owner = owner;
   }
 
   awaitReady(): boolean {
-    // Evaluated by the awaiter's `yield*`, inside its body: that task owns the fork.
-    this.#owner = rt.task as Task<unknown> | null;
-    this.#driver = rt.driver;
     return false;
   }
 
   awaitSuspend(handle: CoroutineHandle): boolean {
-    const owner = this.#owner;
     const operation = this.#operation;
-    this.#owner = null;
-    if (owner === null || rt.driver !== this.#driver) {
-      if (operation instanceof Task && operation.status === "armed") operation.destroy();
-      throw new TypeError(
-        "fork() can only be awaited with yield* inside a task: the task that forks owns the fork",
-      );
-    }
     if (operation instanceof Task) operation._launch(); // throws TaskStateError if not armed
     const parent = handle.domain;
     if (parent.cancelled) {
       if (operation instanceof Task) operation.destroy();
       throw new CancelledError(parent.reason);
     }
-    const scope = (owner._scope ??= new ForkScope()) as ForkScope;
+    const ext = this.#owner._extras();
+    const scope = (ext.scope ??= new ForkScope()) as ForkScope;
     const domain = new CancellationDomain(parent);
     const forked = new ForkedImpl<T>(domain, scope);
     const root = operation instanceof Task ? operation : new LazyRoot(operation);
@@ -139,7 +129,21 @@ class Fork<T> extends Awaiter<Forked<T>> {
  * ```
  */
 export function fork<T>(operation: Awaitable<T> | Operation<T>): Operation<Forked<T>> {
-  return new Fork(toOperation(operation));
+  const op = toOperation(operation);
+  return { [Symbol.iterator]: () => forkIn(op) };
+}
+
+/** Asks which task awaits the fork (that task owns it), then forks. */
+function* forkIn<T>(operation: Operation<T>): Generator<Suspension, Forked<T>, unknown> {
+  let owner: Task<unknown>;
+  try {
+    owner = (yield OWNER_SIGNAL) as Task<unknown>;
+  } catch (error) {
+    // Not inside a task: nobody would own the fork. It never starts.
+    if (operation instanceof Task && operation.status === "armed") operation.destroy();
+    throw error;
+  }
+  return yield* new Fork(operation, owner);
 }
 
 /**

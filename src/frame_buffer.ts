@@ -4,37 +4,20 @@
  * @module
  */
 
-import { BUFFER_RESULT, done, rt, type Suspension } from "./_runtime.ts";
+import { OWNER_SIGNAL, type Suspension } from "./_runtime.ts";
 import type { Operation } from "./awaitable.ts";
+import type { Task } from "./task.ts";
 
-/** Asks the innermost task for a buffer; the task answers with `next(view)`. */
-class FrameBufferRequest implements Iterator<Suspension, Uint8Array, unknown> {
-  readonly #bytes: number;
-  #asked = false;
-
-  constructor(bytes: number) {
-    this.#bytes = bytes;
-  }
-
-  next(view?: unknown): IteratorResult<Suspension, Uint8Array> {
-    if (!this.#asked) {
-      this.#asked = true;
-      rt.bufferBytes = this.#bytes;
-      return BUFFER_RESULT;
-    }
-    return done(view as Uint8Array);
-  }
-
-  throw(error: unknown): IteratorResult<Suspension, Uint8Array> {
-    throw error;
-  }
+function* takeBuffer(bytes: number): Generator<Suspension, Uint8Array, unknown> {
+  const owner = (yield OWNER_SIGNAL) as Task<unknown>; // the innermost task answers with itself
+  return owner._buffer(bytes);
 }
 
 /**
  * Takes `bytes` of Wasm memory from the current task's frame allocator (the one given with
  * `allocatorArg`, else the default resource) and returns a `Uint8Array` over it. The memory is
  * freed when the task's body ends, by any path; the view stays valid while the heap grows (where
- * the engine supports resizable buffers, as Deno does).
+ * the engine supports resizable buffers, as Deno does; elsewhere a growing heap detaches it).
  *
  * @param bytes How many bytes.
  * @returns An operation; `yield*` it inside a task. If the allocator cannot supply the bytes, the
@@ -54,5 +37,5 @@ class FrameBufferRequest implements Iterator<Suspension, Uint8Array, unknown> {
  * ```
  */
 export function frameBuffer(bytes: number): Operation<Uint8Array> {
-  return { [Symbol.iterator]: () => new FrameBufferRequest(bytes) };
+  return { [Symbol.iterator]: () => takeBuffer(bytes) };
 }

@@ -13,7 +13,7 @@
  */
 
 import { allocateBuffer, allocateFrame, freeFrame, resourceOf } from "./_frame.ts";
-import { BUFFER_SIGNAL, done, INLINE_LIMIT, PUSH_RESULT, rt, type Suspension } from "./_runtime.ts";
+import { done, INLINE_LIMIT, OWNER_SIGNAL, PUSH_RESULT, rt, type Suspension } from "./_runtime.ts";
 import { allocatorArg } from "./allocator_arg.ts";
 import { getDefaultResource } from "./default_resource.ts";
 import type { MemoryResource } from "./memory_resource.ts";
@@ -88,44 +88,25 @@ const STATUS: readonly TaskStatus[] = [
  * ```
  */
 export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, Disposable {
+  // Three fields only: the hot path allocates a task per call, and every field costs.
   /** @ignore The coroutine body; null once it has ended or been given away. */
   _gen: Generator<Suspension, T, unknown> | null;
   /** @ignore One of the internal states above. */
   _state: number;
-  /** @ignore Address of the frame in the Wasm heap, 0 while elided. */
-  _frame: number;
-  /** @ignore The resource the frame came from, or must come from (allocatorArg). */
-  _resource: MemoryResource | null;
-  /** @ignore The outcome kept between finishing on the driver's stack and delivery. */
-  _outcome: unknown;
-  /** @ignore Whether `_outcome` is an exception. */
-  _threw: boolean;
-  /** @ignore What the task must finish after its body ends (its forks), if anything. */
-  _scope: TaskScope | null;
-  /** @ignore The wait on `_scope` while draining. */
-  _drain: AwaitOp<void> | null;
+  /** @ignore The frame and the rarer state, made only when needed (see {@linkcode TaskExtras}). */
+  _ext: TaskExtras | null;
 
   /**
    * Tasks are made by calling a function that {@linkcode task} returned; this constructor is
    * internal.
    *
    * @param gen The coroutine body, not yet started.
-   * @param resource The frame allocator given with `allocatorArg`, or `null` for the default.
-   * @param frame The frame already taken from `resource`, or 0.
+   * @param ext The frame taken with `allocatorArg`, or `null`.
    */
-  constructor(
-    gen: Generator<Suspension, T, unknown>,
-    resource: MemoryResource | null,
-    frame: number,
-  ) {
+  constructor(gen: Generator<Suspension, T, unknown>, ext: TaskExtras | null) {
     this._gen = gen;
     this._state = ARMED;
-    this._frame = frame;
-    this._resource = resource;
-    this._outcome = undefined;
-    this._threw = false;
-    this._scope = null;
-    this._drain = null;
+    this._ext = ext;
   }
 
   /**
@@ -152,27 +133,19 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
       if (rt.depth >= INLINE_LIMIT) return this.#detach();
       this._state = RUNNING;
     }
+    // Kept apart from #resumeAbruptly: this is the path every await takes.
     const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
-    const outer = rt.task;
-    rt.task = this;
     rt.depth++;
     try {
       r = gen.next(input);
       if (!r.done) r = this.#suspending(gen, r);
     } catch (error) {
       rt.depth--;
-      rt.task = outer;
-      if (this._scope !== null) return this.#close(true, error);
-      this.#end();
-      throw error;
+      return this.#ended(true, error);
     }
     rt.depth--;
-    rt.task = outer;
-    if (r.done) {
-      if (this._scope !== null) return this.#close(false, r.value);
-      this.#end();
-    }
+    if (r.done) return this.#ended(false, r);
     return r;
   }
 
@@ -202,13 +175,10 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
         this.status,
       );
     }
-    const moved = new Task(this._gen!, this._resource, this._frame);
+    const moved = new Task(this._gen!, this._ext);
     moved._state = this._state;
-    moved._outcome = this._outcome;
-    moved._threw = this._threw;
     this._gen = null;
-    this._frame = 0;
-    this._outcome = undefined;
+    this._ext = null;
     this._state = EMPTY;
     return moved;
   }
@@ -229,7 +199,7 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
         return;
       case COMPLETED:
       case DONE:
-        this._outcome = undefined;
+        this._ext = null;
         this._state = DESTROYED;
         return;
       case RUNNING:
@@ -260,14 +230,32 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
 
   /** @ignore Called by the driver when a detached task ended: keeps the outcome for delivery. */
   _complete(threw: boolean, outcome: unknown): void {
+    const ext = this.#extras();
     this._state = COMPLETED;
-    this._threw = threw;
-    this._outcome = outcome;
+    ext.threw = threw;
+    ext.outcome = outcome;
+  }
+
+  /** @ignore The task's extras, made now if it had none. */
+  _extras(): TaskExtras {
+    return this._ext ??= new TaskExtras(null);
+  }
+
+  /** @ignore Takes a `frameBuffer` of `bytes` from this task's frame allocator. */
+  _buffer(bytes: number): Uint8Array {
+    const ext = this.#extras();
+    if (ext.frame === 0) ext.takeFrame();
+    return allocateBuffer(ext.frame, ext.resource!, bytes);
+  }
+
+  #extras(): TaskExtras {
+    return this._ext ??= new TaskExtras(null);
   }
 
   /** Moves this task to the driver's stack: the native stack is deep enough already. */
   #detach(): IteratorResult<Suspension, T> {
-    if (this._frame === 0) this.#takeFrame();
+    const ext = this.#extras();
+    if (ext.frame === 0) ext.takeFrame();
     this._state = DETACHED;
     rt.pendingPush = this;
     rt.pushDomain = (rt.driver as { ambient: unknown } | null)?.ambient ?? null;
@@ -275,31 +263,22 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
   }
 
   /**
-   * The generator yielded: serve `frameBuffer()` requests here (the innermost task owns them),
-   * and give the task a frame before it outlives its awaiter's stack (the HALO analogue: a task
-   * that never suspends never has one).
+   * The generator yielded: answer "which task is this?" here (the innermost task is the one
+   * whose body awaited `frameBuffer()` or `fork()`), and give the task a frame before it outlives
+   * its awaiter's stack (the HALO analogue: a task that never suspends never has one).
    */
   #suspending(
     gen: Generator<Suspension, T, unknown>,
     r: IteratorResult<Suspension, T>,
   ): IteratorResult<Suspension, T> {
-    while (!r.done && r.value === BUFFER_SIGNAL) {
-      let view: Uint8Array;
-      try {
-        if (this._frame === 0) this.#takeFrame();
-        view = allocateBuffer(this._frame, this._resource!, rt.bufferBytes);
-      } catch (error) {
-        r = gen.throw(error);
-        continue;
-      }
-      r = gen.next(view);
-    }
-    if (!r.done && this._frame === 0) {
-      try {
-        this.#takeFrame();
-      } catch (error) {
-        return this.#suspending(gen, gen.throw(error));
-      }
+    while (!r.done && r.value === OWNER_SIGNAL) r = gen.next(this);
+    if (r.done) return r;
+    const ext = this.#extras();
+    if (ext.frame !== 0) return r;
+    try {
+      ext.takeFrame();
+    } catch (error) {
+      return this.#suspending(gen, gen.throw(error)); // BadAllocError at the suspension point
     }
     return r;
   }
@@ -307,44 +286,46 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
   #resumeAbruptly(mode: 1 | 2, input: unknown): IteratorResult<Suspension, T> {
     const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
-    const outer = rt.task;
-    rt.task = this;
     rt.depth++;
     try {
       r = mode === 1 ? gen.throw(input) : gen.return(input as T);
       if (!r.done) r = this.#suspending(gen, r);
     } catch (error) {
       rt.depth--;
-      rt.task = outer;
-      if (this._scope !== null) return this.#close(true, error);
-      this.#end();
-      throw error;
+      return this.#ended(true, error);
     }
     rt.depth--;
-    rt.task = outer;
-    if (r.done) {
-      if (this._scope !== null) return this.#close(false, r.value);
-      this.#end();
-    }
+    if (r.done) return this.#ended(false, r);
     return r;
+  }
+
+  /** The body ended, by a return (`result`) or by an exception (`threw`, `result`). */
+  #ended(threw: boolean, result: unknown): IteratorResult<Suspension, T> {
+    const scope = this._ext?.scope ?? null;
+    if (scope !== null) {
+      return this.#close(scope, threw, threw ? result : (result as IteratorResult<T>).value);
+    }
+    this.#end();
+    if (threw) throw result;
+    return result as IteratorResult<Suspension, T>;
   }
 
   /**
    * The body ended and the task has forks: free the frame, cancel the forks it never joined, and
    * complete now if none is running, else suspend until they have unwound (state DRAINING).
    */
-  #close(threw: boolean, outcome: unknown): IteratorResult<Suspension, T> {
-    const scope = this._scope!;
-    this._scope = null;
+  #close(scope: TaskScope, threw: boolean, outcome: unknown): IteratorResult<Suspension, T> {
+    const ext = this._ext!;
+    ext.scope = null;
     this.#end();
     const destroying = (rt.driver as { destroying: boolean } | null)?.destroying === true;
     const wait = scope.close(threw, outcome, destroying);
     if (wait !== null && !wait.awaitReady()) {
       this._state = DRAINING;
-      this._threw = threw;
-      this._outcome = outcome;
+      ext.threw = threw;
+      ext.outcome = outcome;
       const op = new AwaitOp(wait);
-      this._drain = op;
+      ext.drain = op;
       return op.next() as IteratorResult<Suspension, T>;
     }
     wait?.awaitResume(); // throws a fork's error
@@ -355,31 +336,21 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
   /** `next`/`throw`/`return` on a task that is not running inline. */
   #settle(mode: 0 | 1 | 2, input: unknown): IteratorResult<Suspension, T> {
     const state = this._state;
-    if (state === DRAINING) {
-      // The forks have unwound (or the awaiter is unwinding): complete with the body's outcome.
-      const op = this._drain!;
-      const threw = this._threw;
-      const outcome = this._outcome;
-      this._drain = null;
-      this._outcome = undefined;
+    if (state === DRAINING || state === COMPLETED) {
+      // DRAINING: the forks have unwound (or the awaiter is unwinding); COMPLETED: the driver ran
+      // this task to its end. Either way, hand the body's outcome to the awaiter's `yield*`.
+      const ext = this._ext!;
+      const { threw, outcome, drain } = ext;
+      ext.outcome = undefined;
+      ext.drain = null;
       this._state = DONE;
       if (mode !== 0) {
-        op.return(); // destroyed while waiting: the forks are destroyed too
+        drain?.return(); // destroyed while draining: the forks are destroyed too
         if (mode === 1) throw input;
         return done(input as T);
       }
-      op.next(); // throws a fork's error
+      drain?.next(); // throws a fork's error
       if (threw) throw outcome;
-      return done(outcome as T);
-    }
-    if (state === COMPLETED) {
-      // The driver ran this task to its end; hand its outcome to the awaiter's `yield*`.
-      const outcome = this._outcome;
-      this._outcome = undefined;
-      this._state = DONE;
-      if (mode === 1) throw input;
-      if (mode === 2) return done(input as T);
-      if (this._threw) throw outcome;
       return done(outcome as T);
     }
     if (state === DETACHED || state === ARMED) {
@@ -393,21 +364,48 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     throw notArmed(this);
   }
 
-  #takeFrame(): void {
-    const resource = this._resource ?? getDefaultResource();
-    this._frame = allocateFrame(resource);
-    this._resource = resource;
-  }
-
   /** The body ended by any path: free the frame and its buffers before anyone resumes. */
   #end(): void {
     this._state = DONE;
     this._gen = null;
-    if (this._frame !== 0) {
-      const frame = this._frame;
-      this._frame = 0;
-      freeFrame(frame, this._resource!);
-    }
+    const ext = this._ext;
+    if (ext !== null && ext.frame !== 0) ext.freeFrame();
+  }
+}
+
+/**
+ * @ignore What only some tasks need, kept off the `Task` object so that the common task (inline,
+ * default allocator, no forks) stays small: its frame and the resource it came from, the outcome
+ * kept between finishing on the driver's stack and delivery, and its unjoined forks.
+ */
+export class TaskExtras {
+  /** Address of the frame in the Wasm heap, 0 while elided. */
+  frame = 0;
+  /** The resource the frame came from, or must come from (allocatorArg). */
+  resource: MemoryResource | null;
+  /** The outcome kept for the awaiter (COMPLETED, DRAINING). */
+  outcome: unknown = undefined;
+  /** Whether `outcome` is an exception. */
+  threw = false;
+  /** What the task must finish after its body ends (its forks), if anything. */
+  scope: TaskScope | null = null;
+  /** The wait on `scope` while draining. */
+  drain: AwaitOp<void> | null = null;
+
+  constructor(resource: MemoryResource | null) {
+    this.resource = resource;
+  }
+
+  takeFrame(): void {
+    const resource = this.resource ?? getDefaultResource();
+    this.frame = allocateFrame(resource);
+    this.resource = resource;
+  }
+
+  freeFrame(): void {
+    const frame = this.frame;
+    this.frame = 0;
+    freeFrame(frame, this.resource!);
   }
 }
 
@@ -485,23 +483,24 @@ function wrap<A extends unknown[], T>(
   function general(this: unknown): Task<T> {
     const args = arguments as unknown as unknown[];
     if (args[0] === allocatorArg) {
-      const resource = resourceOf(args[1]);
-      return new Task(b.apply(this, args), resource, allocateFrame(resource));
+      const ext = new TaskExtras(resourceOf(args[1]));
+      ext.takeFrame(); // at the call, so a budget or a counting resource sees it
+      return new Task(b.apply(this, args), ext);
     }
-    return new Task(b.apply(this, args), null, 0);
+    return new Task(b.apply(this, args), null);
   }
   let fn: (this: unknown, ...args: unknown[]) => Task<T>;
   switch (body.length) {
     case 0:
       fn = function (this: unknown): Task<T> {
         if (arguments.length !== 0) return general.apply(this, arguments as never);
-        return new Task(b.call(this), null, 0);
+        return new Task(b.call(this), null);
       };
       break;
     case 1:
       fn = function (this: unknown, a0: unknown): Task<T> {
         if (arguments.length !== 1) return general.apply(this, arguments as never);
-        return new Task(b.call(this, a0), null, 0);
+        return new Task(b.call(this, a0), null);
       };
       break;
     case 2:
@@ -509,7 +508,7 @@ function wrap<A extends unknown[], T>(
         if (arguments.length !== 2 || a0 === allocatorArg) {
           return general.apply(this, arguments as never);
         }
-        return new Task(b.call(this, a0, a1), null, 0);
+        return new Task(b.call(this, a0, a1), null);
       };
       break;
     case 3:
@@ -517,7 +516,7 @@ function wrap<A extends unknown[], T>(
         if (arguments.length !== 3 || a0 === allocatorArg) {
           return general.apply(this, arguments as never);
         }
-        return new Task(b.call(this, a0, a1, a2), null, 0);
+        return new Task(b.call(this, a0, a1, a2), null);
       };
       break;
     default:
