@@ -285,6 +285,7 @@ function runQueued(): boolean {
 }
 
 function drainQueue(): void {
+  if (head === queue.length) return; // the common case: nothing was queued
   while (runQueued());
   queue.length = 0;
   head = 0;
