@@ -9,14 +9,12 @@
 import { Awaiter } from "./awaiter.ts";
 import type { CoroutineHandle } from "./awaitable.ts";
 import type { CancellationDomain, CancellationListener } from "./cancellation_domain.ts";
-import { CancelledError } from "./cancelled_error.ts";
 
 /** An awaiter that always suspends and completes with `CancelledError` if its domain is cancelled. */
 export abstract class CancellableAwaiter<T> extends Awaiter<T> implements CancellationListener {
   #handle: CoroutineHandle | null = null;
   #domain: CancellationDomain | null = null;
-  #cancelled = false;
-  #reason: unknown = undefined;
+  #cancelledBy: CancellationDomain | null = null;
 
   /** Starts the wait; `wake()` completes it. Throwing here is thrown at the `yield*`. */
   protected abstract begin(): void;
@@ -33,8 +31,7 @@ export abstract class CancellableAwaiter<T> extends Awaiter<T> implements Cancel
     const domain = handle.domain;
     if (domain.cancelled) {
       // Started in a cancelled domain: fail at once, without starting anything.
-      this.#cancelled = true;
-      this.#reason = domain.reason;
+      this.#cancelledBy = domain;
       return false;
     }
     this.#handle = handle;
@@ -50,14 +47,13 @@ export abstract class CancellableAwaiter<T> extends Awaiter<T> implements Cancel
   }
 
   awaitResume(): T {
-    if (this.#cancelled) throw new CancelledError(this.#reason);
+    if (this.#cancelledBy !== null) throw this.#cancelledBy._error();
     return this.result();
   }
 
-  onCancel(reason: unknown): void {
+  onCancel(): void {
     if (this.#handle === null) return;
-    this.#cancelled = true;
-    this.#reason = reason;
+    this.#cancelledBy = this.#domain;
     this.stop();
     this.#release()?.resume();
   }

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { CancelledError } from "./cancelled_error.ts";
+
 /**
  * Something told when a domain is cancelled. Awaitables usually implement it themselves, so that
  * registering allocates no closure.
@@ -56,6 +58,7 @@ export class CancellationDomain implements CancellationListener, Disposable {
   #listeners: Set<CancellationListener> | null = null;
   #parent: CancellationDomain | AbortSignal | null = null;
   #controller: AbortController | null = null;
+  #error: CancelledError | null = null;
 
   /**
    * Makes a domain, optionally tied to a parent.
@@ -152,6 +155,15 @@ export class CancellationDomain implements CancellationListener, Disposable {
   /** Removes a listener; removing one that is not registered does nothing. */
   removeListener(listener: CancellationListener): void {
     this.#listeners?.delete(listener);
+  }
+
+  /**
+   * @ignore The `CancelledError` the built-in operations complete with: one per cancellation,
+   * made on first use, so a storm of cancelled operations does not capture a stack trace each
+   * (its stack shows where the first cancelled operation resumed).
+   */
+  _error(): CancelledError {
+    return this.#error ??= new CancelledError(this.#reason);
   }
 
   /** Detaches the domain from its parent (it stays usable, and is no longer cancelled by it). */

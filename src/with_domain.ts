@@ -56,10 +56,11 @@ class WithDomain<T>
     const outer = driver.ambient;
     if (!this.#entered) {
       this.#entered = true;
-      const parent = outer ?? driver.rootDomain();
-      if (parent !== this.#domain) {
-        this.#outer = parent;
-        parent.addListener(this); // structured: no inner domain escapes its parent's cancellation
+      // Structured: no inner domain escapes its parent's cancellation. A root domain nobody has
+      // asked for yet (null) cannot be cancelled while this runs: everything inside sees ours.
+      if (outer !== null && outer !== this.#domain) {
+        this.#outer = outer;
+        outer.addListener(this);
       }
     }
     driver.ambient = this.#domain;
