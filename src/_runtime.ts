@@ -59,8 +59,11 @@ export const rt = {
 
 /**
  * How many tasks may run nested on the native stack before the next one is moved onto the
- * driver's explicit stack. Each level costs a few hundred bytes of native stack and one extra
- * call on every resume of the chain below it; 48 keeps resumes cheap while making the trip to the
- * driver rare (see bench/ for the measurement that chose it).
+ * driver's explicit stack. The trade-off, measured (see bench/ W4 and W6): every level of a
+ * suspended chain costs a generator suspend and resume (~30 ns) on each resume of its leaf, so a
+ * resume costs at most this many levels; but a task launched at the limit costs a round trip up
+ * and down one segment, so recursion that often crosses the limit slows down (fib(20) at a limit
+ * of 16 ran 3x slower). 32 covers the recursion depth of ordinary code while bounding a resume at
+ * depth 1000 to ~250 ns (48 gave ~1.3 us there and no gain elsewhere).
  */
-export const INLINE_LIMIT = 48;
+export const INLINE_LIMIT = 32;
