@@ -472,8 +472,8 @@ export function task<A extends unknown[], T>(
 
 /**
  * Builds the task function. For bodies of up to three declared parameters it forwards them by
- * name, which engines call about twice as fast as `apply(this, arguments)`; calls with
- * `allocatorArg` or with extra arguments take the general path.
+ * name, which engines call about twice as fast as `apply(this, arguments)`; calls with extra
+ * arguments take the general path.
  */
 function wrap<A extends unknown[], T>(
   body: (...args: A) => Generator<Suspension, T, unknown>,
@@ -482,12 +482,8 @@ function wrap<A extends unknown[], T>(
   const b = body as unknown as Body;
   function general(this: unknown): Task<T> {
     const args = arguments as unknown as unknown[];
-    if (args[0] === allocatorArg) {
-      const ext = new TaskExtras(resourceOf(args[1]));
-      ext.takeFrame(); // at the call, so a budget or a counting resource sees it
-      return new Task(b.apply(this, args), ext);
-    }
-    return new Task(b.apply(this, args), null);
+    const ext = args[0] === allocatorArg ? framed(args[1]) : null;
+    return new Task(b.apply(this, args), ext);
   }
   let fn: (this: unknown, ...args: unknown[]) => Task<T>;
   switch (body.length) {
@@ -505,24 +501,33 @@ function wrap<A extends unknown[], T>(
       break;
     case 2:
       fn = function (this: unknown, a0: unknown, a1: unknown): Task<T> {
-        if (arguments.length !== 2 || a0 === allocatorArg) {
-          return general.apply(this, arguments as never);
-        }
-        return new Task(b.call(this, a0, a1), null);
+        if (arguments.length !== 2) return general.apply(this, arguments as never);
+        const ext = a0 === allocatorArg ? framed(a1) : null;
+        return new Task(b.call(this, a0, a1), ext);
       };
       break;
     case 3:
       fn = function (this: unknown, a0: unknown, a1: unknown, a2: unknown): Task<T> {
-        if (arguments.length !== 3 || a0 === allocatorArg) {
-          return general.apply(this, arguments as never);
-        }
-        return new Task(b.call(this, a0, a1, a2), null);
+        if (arguments.length !== 3) return general.apply(this, arguments as never);
+        const ext = a0 === allocatorArg ? framed(a1) : null;
+        return new Task(b.call(this, a0, a1, a2), ext);
       };
       break;
     default:
       fn = general;
   }
   return fn as unknown as (...args: A) => Task<T>;
+}
+
+/**
+ * The extras of a task called with `allocatorArg`: its frame, taken at the call (before the body
+ * exists) so that a budget or a counting resource sees it, and a bad allocator is a `TypeError`
+ * at the call.
+ */
+function framed(allocator: unknown): TaskExtras {
+  const ext = new TaskExtras(resourceOf(allocator));
+  ext.takeFrame();
+  return ext;
 }
 
 function describe(value: unknown): string {
