@@ -10,7 +10,7 @@
  *   and a future that produces inside `awaitSuspend` and returns `false` (suspension bookkeeping
  *   without leaving the driver): the three `@coro/task` rows split the cost.
  * - W6: the cost of one resume when the suspended leaf sits under a chain of `depth` awaiting
- *   coroutines (1, 10, 100, 1000), measured around the producer's loop only (the chain is built
+ *   coroutines (1, 10, 100, 1000, and two probes around the core's inline limit), measured around the producer's loop only (the chain is built
  *   before the clock starts). Raw `yield*` delegation re-enters every level on each `next()`.
  *
  * @module
@@ -214,8 +214,27 @@ export function futureContenders(): Contender[] {
   ];
 }
 
-/** Depths measured by W6. */
-export const W6_DEPTHS = [1, 10, 100, 1000];
+/** The core's limit of tasks nested on the native stack, read from its source (or null). */
+function inlineLimit(): number | null {
+  try {
+    const src = Deno.readTextFileSync(new URL("../src/_runtime.ts", import.meta.url));
+    const m = src.match(/INLINE_LIMIT\s*=\s*(\d+)/);
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Depths measured by W6: the issue's 1, 10, 100 and 1000, plus two probes straddling the core's
+ * `INLINE_LIMIT` (when its source says what it is), which show the per-level cost of resuming
+ * through a native `yield*` chain.
+ */
+export const W6_DEPTHS: number[] = (() => {
+  const l = inlineLimit();
+  const probes = l !== null && l > 10 && l < 99 ? [l - 1, l] : [];
+  return [1, 10, ...probes, 100, 1000];
+})();
 
 type ResumeRun = (depth: number, k: number) => Promise<{ ms: number; value: number }>;
 
@@ -335,6 +354,13 @@ export async function resumeDepthGrid(): Promise<Grid> {
       `ns per \`resume()\` from outside (${k} resumes per sample), leaf at the bottom of a chain ` +
       "of `depth` coroutines each awaiting the next. Flat is good; raw `yield*` pays every level.",
     header: ["contender", ...W6_DEPTHS.map((d) => `depth ${d}`), "1000 vs 1"],
+    notes: W6_DEPTHS.length > 4
+      ? [
+        `Depths ${W6_DEPTHS[2]} and ${W6_DEPTHS[3]} probe the core's INLINE_LIMIT ` +
+        `(${W6_DEPTHS[3]}): tasks nested deeper are moved onto the driver's explicit stack, so a ` +
+        "resume re-enters at most that many native `yield*` levels.",
+      ]
+      : [],
     rows: cs.map((c) =>
       errors.has(c.name) ? [c.name, `error: ${errors.get(c.name)}`, "", "", "", ""] : [
         c.name,

@@ -3,10 +3,11 @@
  * arrives asynchronously (see `_json_doc.ts`). The parser pulls every char through an awaitable
  * reader that is ready when the chunk is buffered and suspends when it is not.
  *
- * Three copies of the same parser (kept separate so they do not share inline caches):
+ * Copies of the same parser (kept separate so they do not share inline caches):
  * `@coro/task` (every function a task, the reader a reused `Awaiter`), async/await (every
  * function async, `await rd.peek()` per char), and raw generators with a reused iterator as the
- * reader and a tiny promise-driving loop. All must produce the generated document exactly.
+ * reader and a tiny promise-driving loop. All must produce the generated document exactly. A
+ * fourth, in `_json_fast.ts`, is async/await that awaits a char only when it is not buffered.
  *
  * @module
  */
@@ -14,6 +15,7 @@
 import { Awaiter, type CoroutineHandle, start, type Task, task } from "./_coro.ts";
 import type { Contender } from "./_harness.ts";
 import { chunk, EOF, fail, isNum, isWs, makeDoc, ReaderState, unescape } from "./_json_doc.ts";
+import { asyncFastParser } from "./_json_fast.ts";
 
 class CoroReader extends Awaiter<number> {
   constructor(readonly s: ReaderState) {
@@ -380,12 +382,18 @@ export function jsonContenders(quick: boolean): { expected: unknown; contenders:
   const { value, text } = makeDoc(docSize(quick));
   const chunks = chunk(text);
   const ops = text.length;
-  const coro = coroParser(), raw = rawParser(), asy = asyncParser();
+  const coro = coroParser(), raw = rawParser(), asy = asyncParser(), fast = asyncFastParser();
   return {
     expected: value,
     contenders: [
       { name: "@coro/task", ops, async: true, run: () => coro(chunks) },
       { name: "async/await", ops, async: true, run: () => asy(chunks) },
+      {
+        name: "async/await (await only when not buffered)",
+        ops,
+        async: true,
+        run: () => fast(chunks),
+      },
       { name: "raw yield*", ops, async: true, run: () => raw(chunks) },
     ],
   };
