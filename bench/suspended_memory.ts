@@ -1,0 +1,92 @@
+/**
+ * Memory held by 100,000 suspended tasks: Wasm heap bytes per frame and JS heap bytes per task,
+ * against 100,000 suspended async functions (issue: "Memory held by 100k suspended tasks").
+ *
+ * Each task is a two-level chain (a task awaiting a child task awaiting a gate that is never
+ * opened), the smallest shape that keeps a frame for both levels. Heap figures are read after a
+ * full GC (`--expose-gc`). Run: `deno run --v8-flags=--expose-gc bench/suspended_memory.ts`
+ * (`deno task bench` runs it too).
+ *
+ * @module
+ */
+
+import v8 from "node:v8";
+import { Awaiter, type CoroutineHandle, getDefaultResource, start, task } from "../mod.ts";
+
+const COUNT = 100_000;
+
+/** An awaitable that keeps every waiter suspended until `open()`. */
+class Gate extends Awaiter<void> {
+  readonly waiters: CoroutineHandle[] = [];
+  awaitReady(): boolean {
+    return false;
+  }
+  awaitSuspend(h: CoroutineHandle): void {
+    this.waiters.push(h);
+  }
+  awaitResume(): void {}
+  open(): void {
+    for (const h of this.waiters.splice(0)) h.resume();
+  }
+}
+
+function gcAndMeasure(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error("run with --v8-flags=--expose-gc");
+  gc();
+  gc();
+  return v8.getHeapStatistics().used_heap_size;
+}
+
+/** Bytes of JS heap and Wasm heap per suspended chain, for tasks. */
+export async function suspendedTasks(): Promise<{ js: number; wasm: number }> {
+  const gate = new Gate();
+  const child = task(function* () {
+    yield* gate;
+  });
+  const parent = task(function* () {
+    yield* child();
+  });
+  const jsBefore = gcAndMeasure();
+  const wasmBefore = getDefaultResource().stats.bytesInUse;
+  const done: Promise<void>[] = [];
+  for (let i = 0; i < COUNT; i++) done.push(start(parent()));
+  const js = (gcAndMeasure() - jsBefore) / COUNT;
+  const wasm = (getDefaultResource().stats.bytesInUse - wasmBefore) / COUNT;
+  gate.open();
+  await Promise.all(done);
+  return { js, wasm };
+}
+
+/** Bytes of JS heap per suspended chain, for async functions. */
+export async function suspendedAsync(): Promise<{ js: number; wasm: number }> {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  async function child(): Promise<void> {
+    await gate;
+  }
+  async function parent(): Promise<void> {
+    await child();
+  }
+  const before = gcAndMeasure();
+  const done: Promise<void>[] = [];
+  for (let i = 0; i < COUNT; i++) done.push(parent());
+  const js = (gcAndMeasure() - before) / COUNT;
+  release();
+  await Promise.all(done);
+  return { js, wasm: 0 };
+}
+
+if (import.meta.main) {
+  const rows: [string, { js: number; wasm: number }][] = [];
+  for (let round = 0; round < 2; round++) {
+    rows.length = 0;
+    rows.push(["@coro/task", await suspendedTasks()]);
+    rows.push(["async/await", await suspendedAsync()]);
+  }
+  console.log("| 100k suspended two-level chains | JS heap B/chain | Wasm heap B/chain |");
+  console.log("| --- | ---: | ---: |");
+  for (const [name, m] of rows) {
+    console.log(`| ${name} | ${m.js.toFixed(0)} | ${m.wasm.toFixed(0)} |`);
+  }
+}
