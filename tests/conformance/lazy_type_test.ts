@@ -272,3 +272,18 @@ Deno.test("frames are freed before the awaiter resumes, on every path", () => {
   assert.equal(syncAwait(parent()), 2);
   assert.equal(defaultBytesInUse(), before);
 });
+
+Deno.test("tasks are not thenable: `await t` does not launch the task", async () => {
+  let ran = false;
+  const f = task(function* () {
+    ran = true;
+    return 1;
+  });
+  const t = f();
+  assert.equal("then" in t, false);
+  const awaited = await t; // a non-thenable awaits to itself
+  assert.equal(awaited, t);
+  assert.equal(ran, false);
+  assert.equal(t.status, "armed");
+  t.destroy();
+});
