@@ -139,13 +139,17 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     rt.depth++;
     try {
       r = gen.next(input);
-      if (!r.done) r = this.#suspending(gen, r);
     } catch (error) {
       rt.depth--;
       return this.#ended(true, error);
     }
     rt.depth--;
     if (r.done) return this.#ended(false, r);
+    // Suspending: the common case is a task that has its frame already and passes the signal on.
+    const ext = this._ext;
+    if (ext === null || ext.frame === 0 || r.value === OWNER_SIGNAL) {
+      return this.#suspendingSlow(gen, r);
+    }
     return r;
   }
 
@@ -280,6 +284,23 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     } catch (error) {
       return this.#suspending(gen, gen.throw(error)); // BadAllocError at the suspension point
     }
+    return r;
+  }
+
+  /** `#suspending` outside `next`'s try block: its own errors end the body like any other. */
+  #suspendingSlow(
+    gen: Generator<Suspension, T, unknown>,
+    r: IteratorResult<Suspension, T>,
+  ): IteratorResult<Suspension, T> {
+    rt.depth++;
+    try {
+      r = this.#suspending(gen, r);
+    } catch (error) {
+      rt.depth--;
+      return this.#ended(true, error);
+    }
+    rt.depth--;
+    if (r.done) return this.#ended(false, r);
     return r;
   }
 
