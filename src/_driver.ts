@@ -126,6 +126,7 @@ export class Driver {
     const outer = rt.driver;
     rt.driver = this;
     this.state = RUNNING;
+    this.handle = null;
     try {
       return this.#loop();
     } finally {
@@ -173,7 +174,6 @@ export class Driver {
   /** Calls `awaitSuspend`; returns `this` to keep running, or what to run instead (or null). */
   #suspend(op: AwaitOp<unknown>): Driver | null {
     op.owner = this;
-    this.handle = op;
     this.state = SUSPENDING;
     this.#woken = false;
     let decision: void | boolean | CoroutineHandle;
@@ -181,23 +181,26 @@ export class Driver {
       decision = op.awaitable.awaitSuspend(op);
     } catch (error) {
       op.spend();
-      this.#running();
+      this.state = RUNNING;
       this.#mode = THROW;
       this.#input = error;
       return this;
     }
     if (decision === false || decision === op) {
       op.spend();
-      this.#running();
+      this.state = RUNNING;
       return this;
     }
     if (this.#woken) {
       // Resumed synchronously inside awaitSuspend: carry on; a returned handle runs after us.
-      this.#running();
+      this.state = RUNNING;
       if (decision instanceof AwaitOp) decision.resume();
       return this;
     }
+    // Suspended for real: only now is the handle remembered (for syncAwait's diagnosis and
+    // destruction), which spares the quick paths above a store.
     this.state = SUSPENDED;
+    this.handle = op;
     if (decision instanceof AwaitOp) {
       const next = decision.take();
       if (next !== null) next.state = QUEUED;
@@ -207,11 +210,6 @@ export class Driver {
       (decision as CoroutineHandle).resume(); // a handle from elsewhere: resume it its own way
     }
     return null;
-  }
-
-  #running(): void {
-    this.state = RUNNING;
-    this.handle = null;
   }
 
   /** The top segment ended; returns true when it was the root. */
