@@ -291,17 +291,8 @@ function drainQueue(): void {
 
 /** Runs `driver` now if nothing runs, else queues it for the running loop. */
 function schedule(driver: Driver): void {
-  if (active) {
-    queue.push(driver);
-    return;
-  }
-  active = true;
-  try {
-    runChain(driver);
-    drainQueue();
-  } finally {
-    active = false;
-  }
+  if (active) queue.push(driver);
+  else runNow(driver);
 }
 
 /**

@@ -148,7 +148,7 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     // Suspending: the common case is a task that has its frame already and passes the signal on.
     const ext = this._ext;
     if (ext === null || ext.frame === 0 || r.value === OWNER_SIGNAL) {
-      return this.#suspendingSlow(gen, r);
+      return this.#resumeAbruptly(3, r);
     }
     return r;
   }
@@ -287,29 +287,20 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     return r;
   }
 
-  /** `#suspending` outside `next`'s try block: its own errors end the body like any other. */
-  #suspendingSlow(
-    gen: Generator<Suspension, T, unknown>,
-    r: IteratorResult<Suspension, T>,
-  ): IteratorResult<Suspension, T> {
-    rt.depth++;
-    try {
-      r = this.#suspending(gen, r);
-    } catch (error) {
-      rt.depth--;
-      return this.#ended(true, error);
-    }
-    rt.depth--;
-    if (r.done) return this.#ended(false, r);
-    return r;
-  }
-
-  #resumeAbruptly(mode: 1 | 2, input: unknown): IteratorResult<Suspension, T> {
+  /**
+   * The steps `next` leaves to a slower path: throwing into the body (1), unwinding it (2), and
+   * answering a suspension that needs this task's frame or identity (3, `input` is the result).
+   */
+  #resumeAbruptly(mode: 1 | 2 | 3, input: unknown): IteratorResult<Suspension, T> {
     const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
     rt.depth++;
     try {
-      r = mode === 1 ? gen.throw(input) : gen.return(input as T);
+      r = mode === 3
+        ? input as IteratorResult<Suspension, T>
+        : mode === 1
+        ? gen.throw(input)
+        : gen.return(input as T);
       if (!r.done) r = this.#suspending(gen, r);
     } catch (error) {
       rt.depth--;
