@@ -47,9 +47,9 @@ const FINISHED = 5;
 
 /** Runs one root coroutine. */
 export class Driver {
-  readonly stack: Segment[] = [];
+  readonly stack: Segment[];
   /** The ambient domain at the base of each segment (null: the root domain, made on demand). */
-  readonly bases: (CancellationDomain | null)[] = [];
+  readonly bases: (CancellationDomain | null)[];
   /** The ambient domain right now; `withDomain` changes it while its operation runs. */
   ambient: CancellationDomain | null = null;
   state = IDLE;
@@ -70,8 +70,9 @@ export class Driver {
    * @param completion Told when the root ends.
    */
   constructor(root: Segment, domain: CancellationDomain | null, completion: Completion) {
-    this.stack.push(root);
-    this.bases.push(domain);
+    // Literals of one element: a first push() would reserve room for many, per suspended root.
+    this.stack = [root];
+    this.bases = [domain];
     this.#root = domain;
     this.#completion = completion;
   }
