@@ -236,3 +236,36 @@ Deno.test("ready(v) can be awaited any number of times", () => {
   });
   assert.equal(syncAwait(t()), "vv");
 });
+
+Deno.test("destroy() from inside awaitSuspend unwinds the coroutine once awaitSuspend returns", async () => {
+  const order: string[] = [];
+  const selfDestruct = {
+    awaitReady: () => false,
+    awaitSuspend(h: CoroutineHandle) {
+      h.destroy();
+      order.push("awaitSuspend returned");
+    },
+    awaitResume: () => order.push("not resumed"),
+  };
+  const t = task(function* () {
+    try {
+      yield* coAwait(selfDestruct);
+    } finally {
+      order.push("finally");
+    }
+  });
+  await assert.rejects(start(t()), /destroyed/);
+  assert.deepEqual(order, ["awaitSuspend returned", "finally"]);
+});
+
+Deno.test("awaitSuspend returning its own handle resumes at once", () => {
+  const self: SimpleAwaitable<string> = {
+    awaitReady: () => false,
+    awaitSuspend: (h) => h,
+    awaitResume: () => "resumed",
+  };
+  const t = task(function* () {
+    return yield* coAwait(self);
+  });
+  assert.equal(syncAwait(t()), "resumed");
+});
