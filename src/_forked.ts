@@ -11,7 +11,7 @@ import type { Suspension } from "./_runtime.ts";
 import type { CoroutineHandle, Operation, SimpleAwaitable } from "./awaitable.ts";
 import type { CancellationDomain } from "./cancellation_domain.ts";
 import { CancelledError } from "./cancelled_error.ts";
-import type { TaskScope } from "./task.ts";
+import type { TaskScope } from "./_task_extras.ts";
 
 /** Who waits on a fork that has been handed to `join` (a group) and at which index. */
 interface Joiner {

@@ -12,26 +12,13 @@
  * @module
  */
 
-import { allocateBuffer, allocateFrame, freeFrame, resourceOf } from "./_frame.ts";
+import { allocateBuffer } from "./_frame.ts";
 import { done, INLINE_LIMIT, OWNER_SIGNAL, PUSH_RESULT, rt, type Suspension } from "./_runtime.ts";
-import { allocatorArg } from "./allocator_arg.ts";
-import { getDefaultResource } from "./default_resource.ts";
-import type { MemoryResource } from "./memory_resource.ts";
-import type { Operation, SimpleAwaitable } from "./awaitable.ts";
+import { TaskExtras, type TaskScope } from "./_task_extras.ts";
+import { describe, wrap } from "./_task_function.ts";
+import type { Operation } from "./awaitable.ts";
 import { AwaitOp } from "./awaiter.ts";
 import { TaskStateError } from "./task_state_error.ts";
-
-/**
- * @ignore Work a task must finish after its body ends and before it completes: the forks it never
- * joined (see `fork.ts`). Set on the task by the first `fork()` it awaits.
- */
-export interface TaskScope {
-  /**
-   * The body ended (`threw`, `outcome`): cancel what is left. Returns null to complete now, or an
-   * awaitable the task waits on first; its `awaitResume()` may throw to replace the outcome.
-   */
-  close(threw: boolean, outcome: unknown, destroying: boolean): SimpleAwaitable<void> | null;
-}
 
 /** What a task can be: see {@linkcode Task.status}. */
 export type TaskStatus = "armed" | "launched" | "done" | "destroyed" | "empty";
@@ -387,42 +374,6 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
   }
 }
 
-/**
- * @ignore What only some tasks need, kept off the `Task` object so that the common task (inline,
- * default allocator, no forks) stays small: its frame and the resource it came from, the outcome
- * kept between finishing on the driver's stack and delivery, and its unjoined forks.
- */
-export class TaskExtras {
-  /** Address of the frame in the Wasm heap, 0 while elided. */
-  frame = 0;
-  /** The resource the frame came from, or must come from (allocatorArg). */
-  resource: MemoryResource | null;
-  /** The outcome kept for the awaiter (COMPLETED, DRAINING). */
-  outcome: unknown = undefined;
-  /** Whether `outcome` is an exception. */
-  threw = false;
-  /** What the task must finish after its body ends (its forks), if anything. */
-  scope: TaskScope | null = null;
-  /** The wait on `scope` while draining. */
-  drain: AwaitOp<void> | null = null;
-
-  constructor(resource: MemoryResource | null) {
-    this.resource = resource;
-  }
-
-  takeFrame(): void {
-    const resource = this.resource ?? getDefaultResource();
-    this.frame = allocateFrame(resource);
-    this.resource = resource;
-  }
-
-  freeFrame(): void {
-    const frame = this.frame;
-    this.frame = 0;
-    freeFrame(frame, this.resource!);
-  }
-}
-
 function notArmed(t: Task<unknown>): TaskStateError {
   const why: Record<TaskStatus, string> = {
     armed: "",
@@ -482,74 +433,4 @@ export function task<A extends unknown[], T>(
     );
   }
   return wrap(body);
-}
-
-/**
- * Builds the task function. For bodies of up to three declared parameters it forwards them by
- * name, which engines call about twice as fast as `apply(this, arguments)`; calls with extra
- * arguments take the general path.
- */
-function wrap<A extends unknown[], T>(
-  body: (...args: A) => Generator<Suspension, T, unknown>,
-): (...args: A) => Task<T> {
-  type Body = (this: unknown, ...args: unknown[]) => Generator<Suspension, T, unknown>;
-  const b = body as unknown as Body;
-  function general(this: unknown): Task<T> {
-    const args = arguments as unknown as unknown[];
-    const ext = args[0] === allocatorArg ? framed(args[1]) : null;
-    return new Task(b.apply(this, args), ext);
-  }
-  let fn: (this: unknown, ...args: unknown[]) => Task<T>;
-  switch (body.length) {
-    case 0:
-      fn = function (this: unknown): Task<T> {
-        if (arguments.length !== 0) return general.apply(this, arguments as never);
-        return new Task(b.call(this), null);
-      };
-      break;
-    case 1:
-      fn = function (this: unknown, a0: unknown): Task<T> {
-        if (arguments.length !== 1) return general.apply(this, arguments as never);
-        return new Task(b.call(this, a0), null);
-      };
-      break;
-    case 2:
-      fn = function (this: unknown, a0: unknown, a1: unknown): Task<T> {
-        if (arguments.length !== 2) return general.apply(this, arguments as never);
-        const ext = a0 === allocatorArg ? framed(a1) : null;
-        return new Task(b.call(this, a0, a1), ext);
-      };
-      break;
-    case 3:
-      fn = function (this: unknown, a0: unknown, a1: unknown, a2: unknown): Task<T> {
-        if (arguments.length !== 3) return general.apply(this, arguments as never);
-        const ext = a0 === allocatorArg ? framed(a1) : null;
-        return new Task(b.call(this, a0, a1, a2), ext);
-      };
-      break;
-    default:
-      fn = general;
-  }
-  return fn as unknown as (...args: A) => Task<T>;
-}
-
-/**
- * The extras of a task called with `allocatorArg`: its frame, taken at the call (before the body
- * exists) so that a budget or a counting resource sees it, and a bad allocator is a `TypeError`
- * at the call.
- */
-function framed(allocator: unknown): TaskExtras {
-  const ext = new TaskExtras(resourceOf(allocator));
-  ext.takeFrame();
-  return ext;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === "function") {
-    const kind = value.constructor?.name ?? "Function";
-    return `${kind === "Function" ? "a plain function" : `an ${kind}`} ${
-      value.name || "(anonymous)"
-    }`;
-  }
-  return value === null ? "null" : typeof value;
 }
