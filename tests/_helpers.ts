@@ -72,3 +72,15 @@ export function nativeFrames(): number {
     Error.stackTraceLimit = limit;
   }
 }
+
+/** mulberry32, a small seedable generator: a function giving uint32 values. */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}

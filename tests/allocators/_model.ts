@@ -4,18 +4,9 @@
 import assert from "node:assert/strict";
 import { heapU8 } from "../../src/_heap.ts";
 import type { MemoryResource, ResourceStats } from "../../src/memory_resource.ts";
+import { prng } from "../_helpers.ts";
 
-/** mulberry32: a small, seedable 32-bit generator. Returns a function giving uint32 values. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+export { prng };
 
 /** An integer in [0, n). */
 export function below(next: () => number, n: number): number {

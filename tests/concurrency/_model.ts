@@ -32,17 +32,12 @@ import {
   whenAll,
   whenAny,
 } from "../../mod.ts";
+import { prng as uint32s } from "../_helpers.ts";
 
-/** mulberry32: a small seeded PRNG. */
+/** A seeded generator of floats in [0, 1), from the shared mulberry32. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = uint32s(seed);
+  return () => next() / 4294967296;
 }
 
 export type Node =
