@@ -90,10 +90,6 @@ export class Driver {
     return this.state === FINISHED;
   }
 
-  get suspended(): boolean {
-    return this.state === SUSPENDED;
-  }
-
   /** Called by a handle: resume this driver, or destroy it (unwind it through `finally`). */
   wake(destroy: boolean): void {
     if (destroy) {
@@ -341,9 +337,4 @@ export function runUntilBlocked(driver: Driver, pump: () => boolean): void {
   } finally {
     active = outer;
   }
-}
-
-/** The driver whose chain is running on the native stack, if any. */
-export function currentDriver(): Driver | null {
-  return rt.driver as Driver | null;
 }
