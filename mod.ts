@@ -38,11 +38,11 @@
  * @module
  */
 
-export { Task, task, type TaskStatus } from "./src/task.ts";
-export { TaskStateError } from "./src/task_state_error.ts";
-export { syncAwait, type SyncAwaitOptions } from "./src/sync_await.ts";
-export { SyncAwaitError } from "./src/sync_await_error.ts";
-export { start, type StartOptions } from "./src/start.ts";
+export { Task, task, type TaskStatus } from "./src/core/task.ts";
+export { TaskStateError } from "./src/core/task_state_error.ts";
+export { syncAwait, type SyncAwaitOptions } from "./src/bridges/sync_await.ts";
+export { SyncAwaitError } from "./src/bridges/sync_await_error.ts";
+export { start, type StartOptions } from "./src/bridges/start.ts";
 export {
   type Awaitable,
   coAwaitSymbol,
@@ -50,36 +50,36 @@ export {
   type Operation,
   type SimpleAwaitable,
   type Suspension,
-} from "./src/awaitable.ts";
-export { coAwait } from "./src/co_await.ts";
-export { Awaiter } from "./src/awaiter.ts";
-export { ready } from "./src/ready.ts";
+} from "./src/core/awaitable.ts";
+export { coAwait } from "./src/core/co_await.ts";
+export { Awaiter } from "./src/core/awaiter.ts";
+export { ready } from "./src/core/ready.ts";
 export {
   type Executor,
   inlineExecutor,
   macrotaskExecutor,
   microtaskExecutor,
-} from "./src/executor.ts";
-export { ManualExecutor } from "./src/manual_executor.ts";
-export { schedule } from "./src/schedule.ts";
-export { via } from "./src/via.ts";
-export { spawn } from "./src/spawn.ts";
-export { CancellationDomain, type CancellationListener } from "./src/cancellation_domain.ts";
-export { CancelledError } from "./src/cancelled_error.ts";
-export { withDomain } from "./src/with_domain.ts";
-export { currentDomain } from "./src/current_domain.ts";
-export { sleep } from "./src/sleep.ts";
-export { type SettledResult, whenAll, whenAllSettled } from "./src/when_all.ts";
-export { type AnyResult, whenAny } from "./src/when_any.ts";
-export { fork, type Forked, join } from "./src/fork.ts";
-export type { AwaitResult } from "./src/await_result.ts";
-export { allocatorArg } from "./src/allocator_arg.ts";
-export type { MemoryResource, ResourceStats } from "./src/memory_resource.ts";
-export { type ArenaOptions, ArenaResource } from "./src/arena_resource.ts";
-export { type PoolOptions, PoolResource } from "./src/pool_resource.ts";
-export { PolymorphicAllocator } from "./src/polymorphic_allocator.ts";
-export { newDeleteResource } from "./src/new_delete_resource.ts";
-export { nullResource } from "./src/null_resource.ts";
-export { getDefaultResource, setDefaultResource } from "./src/default_resource.ts";
-export { BadAllocError } from "./src/bad_alloc_error.ts";
-export { frameBuffer } from "./src/frame_buffer.ts";
+} from "./src/executors/executor.ts";
+export { ManualExecutor } from "./src/executors/manual_executor.ts";
+export { schedule } from "./src/executors/schedule.ts";
+export { via } from "./src/executors/via.ts";
+export { spawn } from "./src/executors/spawn.ts";
+export { CancellationDomain, type CancellationListener } from "./src/cancellation/cancellation_domain.ts";
+export { CancelledError } from "./src/cancellation/cancelled_error.ts";
+export { withDomain } from "./src/cancellation/with_domain.ts";
+export { currentDomain } from "./src/cancellation/current_domain.ts";
+export { sleep } from "./src/cancellation/sleep.ts";
+export { type SettledResult, whenAll, whenAllSettled } from "./src/concurrency/when_all.ts";
+export { type AnyResult, whenAny } from "./src/concurrency/when_any.ts";
+export { fork, type Forked, join } from "./src/concurrency/fork.ts";
+export type { AwaitResult } from "./src/core/await_result.ts";
+export { allocatorArg } from "./src/memory/allocator_arg.ts";
+export type { MemoryResource, ResourceStats } from "./src/memory/memory_resource.ts";
+export { type ArenaOptions, ArenaResource } from "./src/memory/arena_resource.ts";
+export { type PoolOptions, PoolResource } from "./src/memory/pool_resource.ts";
+export { PolymorphicAllocator } from "./src/memory/polymorphic_allocator.ts";
+export { newDeleteResource } from "./src/memory/new_delete_resource.ts";
+export { nullResource } from "./src/memory/null_resource.ts";
+export { getDefaultResource, setDefaultResource } from "./src/memory/default_resource.ts";
+export { BadAllocError } from "./src/memory/bad_alloc_error.ts";
+export { frameBuffer } from "./src/memory/frame_buffer.ts";

@@ -1,9 +1,9 @@
 // Allocate+free pairs for each memory resource against plain JS baselines.
 // Run: deno bench bench/allocators_bench.ts
 
-import { ArenaResource } from "../src/arena_resource.ts";
-import { newDeleteResource } from "../src/new_delete_resource.ts";
-import { PoolResource } from "../src/pool_resource.ts";
+import { ArenaResource } from "../src/memory/arena_resource.ts";
+import { newDeleteResource } from "../src/memory/new_delete_resource.ts";
+import { PoolResource } from "../src/memory/pool_resource.ts";
 
 const N = 1000;
 const SIZE = 64;

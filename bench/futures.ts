@@ -217,7 +217,7 @@ export function futureContenders(): Contender[] {
 /** The core's limit of tasks nested on the native stack, read from its source (or null). */
 function inlineLimit(): number | null {
   try {
-    const src = Deno.readTextFileSync(new URL("../src/_runtime.ts", import.meta.url));
+    const src = Deno.readTextFileSync(new URL("../src/core/_runtime.ts", import.meta.url));
     const m = src.match(/INLINE_LIMIT\s*=\s*(\d+)/);
     return m ? Number(m[1]) : null;
   } catch {

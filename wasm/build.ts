@@ -1,5 +1,5 @@
 /**
- * Builds the Wasm heap and writes it into `src/_wasm_bytes.generated.ts` as base64.
+ * Builds the Wasm heap and writes it into `src/memory/_wasm_bytes.generated.ts` as base64.
  *
  *   deno task build:wasm                 # rebuild and rewrite the generated file
  *   deno run -A wasm/build.ts --check    # rebuild in memory; exit 1 if the committed file differs
@@ -12,7 +12,7 @@
  */
 
 const ASC = "npm:assemblyscript@0.28.20/asc";
-const OUT = "src/_wasm_bytes.generated.ts";
+const OUT = "src/memory/_wasm_bytes.generated.ts";
 // 16384 pages = 1 GiB: the maximum lets `WebAssembly.Memory#toResizableBuffer()` work and lets the
 // memory grow in place; keeping it at exactly 1 GiB keeps every address below 2^31, so the TS side
 // can do int32 bit arithmetic on pointers.

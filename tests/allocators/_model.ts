@@ -2,8 +2,8 @@
 // against the public interface only, and a model-based random tester for any MemoryResource.
 
 import assert from "node:assert/strict";
-import { heapU8 } from "../../src/_heap.ts";
-import type { MemoryResource, ResourceStats } from "../../src/memory_resource.ts";
+import { heapU8 } from "../../src/memory/_heap.ts";
+import type { MemoryResource, ResourceStats } from "../../src/memory/memory_resource.ts";
 import { prng } from "../_helpers.ts";
 
 export { prng };

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { heap } from "../../src/_heap.ts";
-import { ArenaResource } from "../../src/arena_resource.ts";
-import { BadAllocError } from "../../src/bad_alloc_error.ts";
-import { newDeleteResource } from "../../src/new_delete_resource.ts";
-import { nullResource } from "../../src/null_resource.ts";
+import { heap } from "../../src/memory/_heap.ts";
+import { ArenaResource } from "../../src/memory/arena_resource.ts";
+import { BadAllocError } from "../../src/memory/bad_alloc_error.ts";
+import { newDeleteResource } from "../../src/memory/new_delete_resource.ts";
+import { nullResource } from "../../src/memory/null_resource.ts";
 import { CountingResource, runModel } from "./_model.ts";
 
 Deno.test("ArenaResource: model-based random sequence with releases", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { heap, memory } from "../../src/_heap.ts";
-import { BadAllocError } from "../../src/bad_alloc_error.ts";
-import { newDeleteResource } from "../../src/new_delete_resource.ts";
+import { heap, memory } from "../../src/memory/_heap.ts";
+import { BadAllocError } from "../../src/memory/bad_alloc_error.ts";
+import { newDeleteResource } from "../../src/memory/new_delete_resource.ts";
 import { runModel } from "./_model.ts";
 
 Deno.test("newDeleteResource: model-based random sequence", () => {

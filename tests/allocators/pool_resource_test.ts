@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { heap } from "../../src/_heap.ts";
-import { BadAllocError } from "../../src/bad_alloc_error.ts";
-import { newDeleteResource } from "../../src/new_delete_resource.ts";
-import { nullResource } from "../../src/null_resource.ts";
-import { PoolResource } from "../../src/pool_resource.ts";
+import { heap } from "../../src/memory/_heap.ts";
+import { BadAllocError } from "../../src/memory/bad_alloc_error.ts";
+import { newDeleteResource } from "../../src/memory/new_delete_resource.ts";
+import { nullResource } from "../../src/memory/null_resource.ts";
+import { PoolResource } from "../../src/memory/pool_resource.ts";
 import { CountingResource, runModel } from "./_model.ts";
 
 function sizeClassOf(largest: number): (bytes: number, align: number) => number {

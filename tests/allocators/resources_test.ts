@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { ArenaResource } from "../../src/arena_resource.ts";
-import { BadAllocError } from "../../src/bad_alloc_error.ts";
-import { getDefaultResource, setDefaultResource } from "../../src/default_resource.ts";
-import { newDeleteResource } from "../../src/new_delete_resource.ts";
-import { nullResource } from "../../src/null_resource.ts";
-import { PolymorphicAllocator } from "../../src/polymorphic_allocator.ts";
-import { PoolResource } from "../../src/pool_resource.ts";
+import { ArenaResource } from "../../src/memory/arena_resource.ts";
+import { BadAllocError } from "../../src/memory/bad_alloc_error.ts";
+import { getDefaultResource, setDefaultResource } from "../../src/memory/default_resource.ts";
+import { newDeleteResource } from "../../src/memory/new_delete_resource.ts";
+import { nullResource } from "../../src/memory/null_resource.ts";
+import { PolymorphicAllocator } from "../../src/memory/polymorphic_allocator.ts";
+import { PoolResource } from "../../src/memory/pool_resource.ts";
 import { CountingResource, runModel } from "./_model.ts";
 
 Deno.test("nullResource: every allocate throws BadAllocError; deallocate is an error", () => {

@@ -21,7 +21,7 @@
 import { OWNER_SIGNAL, PUSH_SIGNAL, rt, type Suspension } from "./_runtime.ts";
 import type { CoroutineHandle } from "./awaitable.ts";
 import { AwaitOp } from "./awaiter.ts";
-import { CancellationDomain } from "./cancellation_domain.ts";
+import { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 import { Task } from "./task.ts";
 
 /** How a root's end is reported to whoever launched it. */

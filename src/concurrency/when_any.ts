@@ -5,8 +5,8 @@
  */
 
 import { ANY, Group, normalize } from "./_group.ts";
-import type { Awaitable, Operation } from "./awaitable.ts";
-import type { AwaitResult } from "./await_result.ts";
+import type { Awaitable, Operation } from "../core/awaitable.ts";
+import type { AwaitResult } from "../core/await_result.ts";
 
 /**
  * What {@linkcode whenAny} gives: the index of the input that ended first and its value, typed

@@ -4,10 +4,10 @@
  * @module
  */
 
-import type { Driver } from "./_driver.ts";
-import { toOperation } from "./_operation.ts";
-import { rt, type Suspension } from "./_runtime.ts";
-import type { Awaitable, Operation } from "./awaitable.ts";
+import type { Driver } from "../core/_driver.ts";
+import { toOperation } from "../core/_operation.ts";
+import { rt, type Suspension } from "../core/_runtime.ts";
+import type { Awaitable, Operation } from "../core/awaitable.ts";
 import type { CancellationDomain, CancellationListener } from "./cancellation_domain.ts";
 
 /**

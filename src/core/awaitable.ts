@@ -5,7 +5,7 @@
  */
 
 import type { Suspension } from "./_runtime.ts";
-import type { CancellationDomain } from "./cancellation_domain.ts";
+import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 import type { Task } from "./task.ts";
 
 export type { Suspension } from "./_runtime.ts";

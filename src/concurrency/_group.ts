@@ -6,16 +6,16 @@
  * @module
  */
 
-import { type Completion, Driver, runNow } from "./_driver.ts";
+import { type Completion, Driver, runNow } from "../core/_driver.ts";
 import { ForkedImpl } from "./_forked.ts";
-import { toOperation } from "./_operation.ts";
-import type { Suspension } from "./_runtime.ts";
-import type { Awaitable, CoroutineHandle, Operation } from "./awaitable.ts";
-import { Awaiter } from "./awaiter.ts";
-import { CancellationDomain } from "./cancellation_domain.ts";
-import { CancelledError } from "./cancelled_error.ts";
-import { Task } from "./task.ts";
-import { TaskStateError } from "./task_state_error.ts";
+import { toOperation } from "../core/_operation.ts";
+import type { Suspension } from "../core/_runtime.ts";
+import type { Awaitable, CoroutineHandle, Operation } from "../core/awaitable.ts";
+import { Awaiter } from "../core/awaiter.ts";
+import { CancellationDomain } from "../cancellation/cancellation_domain.ts";
+import { CancelledError } from "../cancellation/cancelled_error.ts";
+import { Task } from "../core/task.ts";
+import { TaskStateError } from "../core/task_state_error.ts";
 
 /** Every result; the first failure cancels the rest and is rethrown once all have ended. */
 export const ALL = 0;

@@ -5,10 +5,10 @@
  * @module
  */
 
-import { resourceOf } from "./_frame.ts";
+import { resourceOf } from "../memory/_frame.ts";
 import type { Suspension } from "./_runtime.ts";
 import { TaskExtras } from "./_task_extras.ts";
-import { allocatorArg } from "./allocator_arg.ts";
+import { allocatorArg } from "../memory/allocator_arg.ts";
 import { Task } from "./task.ts";
 
 /**

@@ -5,13 +5,13 @@
  * @module
  */
 
-import type { Completion, Driver } from "./_driver.ts";
+import type { Completion, Driver } from "../core/_driver.ts";
 import { Group, ONE } from "./_group.ts";
-import type { Suspension } from "./_runtime.ts";
-import type { CoroutineHandle, Operation, SimpleAwaitable } from "./awaitable.ts";
-import type { CancellationDomain } from "./cancellation_domain.ts";
-import { CancelledError } from "./cancelled_error.ts";
-import type { TaskScope } from "./_task_extras.ts";
+import type { Suspension } from "../core/_runtime.ts";
+import type { CoroutineHandle, Operation, SimpleAwaitable } from "../core/awaitable.ts";
+import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
+import { CancelledError } from "../cancellation/cancelled_error.ts";
+import type { TaskScope } from "../core/_task_extras.ts";
 
 /** Who waits on a fork that has been handed to `join` (a group) and at which index. */
 interface Joiner {

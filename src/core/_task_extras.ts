@@ -5,11 +5,11 @@
  * @module
  */
 
-import { allocateFrame, freeFrame } from "./_frame.ts";
+import { allocateFrame, freeFrame } from "../memory/_frame.ts";
 import type { SimpleAwaitable } from "./awaitable.ts";
 import type { AwaitOp } from "./awaiter.ts";
-import { getDefaultResource } from "./default_resource.ts";
-import type { MemoryResource } from "./memory_resource.ts";
+import { getDefaultResource } from "../memory/default_resource.ts";
+import type { MemoryResource } from "../memory/memory_resource.ts";
 
 /**
  * @ignore Work a task must finish after its body ends and before it completes: the forks it never

@@ -5,7 +5,7 @@
  */
 
 import { CancellableAwaiter } from "./_cancellable_awaiter.ts";
-import type { Operation } from "./awaitable.ts";
+import type { Operation } from "../core/awaitable.ts";
 
 class Sleep extends CancellableAwaiter<void> {
   readonly #ms: number;

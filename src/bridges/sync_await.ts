@@ -4,10 +4,10 @@
  * @module
  */
 
-import { type Completion, Driver, runUntilBlocked } from "./_driver.ts";
-import { describeAwaitable, toOperation } from "./_operation.ts";
-import type { Awaitable, Operation } from "./awaitable.ts";
-import type { ManualExecutor } from "./manual_executor.ts";
+import { type Completion, Driver, runUntilBlocked } from "../core/_driver.ts";
+import { describeAwaitable, toOperation } from "../core/_operation.ts";
+import type { Awaitable, Operation } from "../core/awaitable.ts";
+import type { ManualExecutor } from "../executors/manual_executor.ts";
 import { SyncAwaitError } from "./sync_await_error.ts";
 
 /** Options of {@linkcode syncAwait}. */

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { Awaiter } from "./awaiter.ts";
-import type { CoroutineHandle } from "./awaitable.ts";
+import { Awaiter } from "../core/awaiter.ts";
+import type { CoroutineHandle } from "../core/awaitable.ts";
 import type { CancellationDomain, CancellationListener } from "./cancellation_domain.ts";
 
 /** An awaiter that always suspends and completes with `CancelledError` if its domain is cancelled. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { CancellableAwaiter } from "./_cancellable_awaiter.ts";
+import { CancellableAwaiter } from "../cancellation/_cancellable_awaiter.ts";
 
 /**
  * Suspends until the promise settles, or until the ambient domain is cancelled: then it resumes

@@ -4,12 +4,12 @@
  * @module
  */
 
-import { type Completion, Driver, runNow } from "./_driver.ts";
-import { toOperation } from "./_operation.ts";
-import type { Awaitable, Operation } from "./awaitable.ts";
-import { CancellationDomain } from "./cancellation_domain.ts";
-import { CancelledError } from "./cancelled_error.ts";
-import type { Executor } from "./executor.ts";
+import { type Completion, Driver, runNow } from "../core/_driver.ts";
+import { toOperation } from "../core/_operation.ts";
+import type { Awaitable, Operation } from "../core/awaitable.ts";
+import { CancellationDomain } from "../cancellation/cancellation_domain.ts";
+import { CancelledError } from "../cancellation/cancelled_error.ts";
+import type { Executor } from "../executors/executor.ts";
 
 /** Options of {@linkcode start}. */
 export interface StartOptions {

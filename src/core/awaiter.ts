@@ -8,7 +8,7 @@
 import type { Driver } from "./_driver.ts";
 import { done, rt, type Suspension } from "./_runtime.ts";
 import type { CoroutineHandle, Operation, SimpleAwaitable } from "./awaitable.ts";
-import type { CancellationDomain } from "./cancellation_domain.ts";
+import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 
 /**
  * One suspended await, and the handle of that suspension. Yielded up the chain (as the value of

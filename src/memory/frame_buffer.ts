@@ -4,9 +4,9 @@
  * @module
  */
 
-import { OWNER_SIGNAL, type Suspension } from "./_runtime.ts";
-import type { Operation } from "./awaitable.ts";
-import type { Task } from "./task.ts";
+import { OWNER_SIGNAL, type Suspension } from "../core/_runtime.ts";
+import type { Operation } from "../core/awaitable.ts";
+import type { Task } from "../core/task.ts";
 
 function* takeBuffer(bytes: number): Generator<Suspension, Uint8Array, unknown> {
   const owner = (yield OWNER_SIGNAL) as Task<unknown>; // the innermost task answers with itself

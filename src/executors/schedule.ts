@@ -4,8 +4,8 @@
  * @module
  */
 
-import { CancellableAwaiter } from "./_cancellable_awaiter.ts";
-import type { Operation } from "./awaitable.ts";
+import { CancellableAwaiter } from "../cancellation/_cancellable_awaiter.ts";
+import type { Operation } from "../core/awaitable.ts";
 import type { Executor } from "./executor.ts";
 
 /** One hop onto an executor; cancellable while the executor has not run it yet. */

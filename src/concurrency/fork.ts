@@ -4,17 +4,17 @@
  * @module
  */
 
-import { Driver, runNow } from "./_driver.ts";
+import { Driver, runNow } from "../core/_driver.ts";
 import { ForkedImpl, ForkScope } from "./_forked.ts";
 import { ALL, Group, LazyRoot, normalize } from "./_group.ts";
-import { toOperation } from "./_operation.ts";
-import { OWNER_SIGNAL, type Suspension } from "./_runtime.ts";
-import type { Awaitable, CoroutineHandle, Operation } from "./awaitable.ts";
-import type { AwaitResult } from "./await_result.ts";
-import { Awaiter } from "./awaiter.ts";
-import { CancellationDomain } from "./cancellation_domain.ts";
-import { CancelledError } from "./cancelled_error.ts";
-import { Task } from "./task.ts";
+import { toOperation } from "../core/_operation.ts";
+import { OWNER_SIGNAL, type Suspension } from "../core/_runtime.ts";
+import type { Awaitable, CoroutineHandle, Operation } from "../core/awaitable.ts";
+import type { AwaitResult } from "../core/await_result.ts";
+import { Awaiter } from "../core/awaiter.ts";
+import { CancellationDomain } from "../cancellation/cancellation_domain.ts";
+import { CancelledError } from "../cancellation/cancelled_error.ts";
+import { Task } from "../core/task.ts";
 
 /**
  * A forked operation that is running (or has ended) and waits to be joined: what

@@ -4,9 +4,9 @@
  * @module
  */
 
-import { toOperation } from "./_operation.ts";
-import type { Suspension } from "./_runtime.ts";
-import type { Awaitable, Operation } from "./awaitable.ts";
+import { toOperation } from "../core/_operation.ts";
+import type { Suspension } from "../core/_runtime.ts";
+import type { Awaitable, Operation } from "../core/awaitable.ts";
 import type { Executor } from "./executor.ts";
 import { schedule } from "./schedule.ts";
 

@@ -4,9 +4,9 @@
  * @module
  */
 
-import type { Driver } from "./_driver.ts";
-import { done, rt, type Suspension } from "./_runtime.ts";
-import type { Operation } from "./awaitable.ts";
+import type { Driver } from "../core/_driver.ts";
+import { done, rt, type Suspension } from "../core/_runtime.ts";
+import type { Operation } from "../core/awaitable.ts";
 import type { CancellationDomain } from "./cancellation_domain.ts";
 
 /** Answers at once: one shared instance serves every call. */

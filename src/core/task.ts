@@ -12,7 +12,7 @@
  * @module
  */
 
-import { allocateBuffer } from "./_frame.ts";
+import { allocateBuffer } from "../memory/_frame.ts";
 import { done, INLINE_LIMIT, OWNER_SIGNAL, PUSH_RESULT, rt, type Suspension } from "./_runtime.ts";
 import { TaskExtras, type TaskScope } from "./_task_extras.ts";
 import { describe, wrap } from "./_task_function.ts";

@@ -4,10 +4,10 @@
  * @module
  */
 
-import { type Completion, Driver, runNow } from "./_driver.ts";
-import { toOperation } from "./_operation.ts";
-import type { Awaitable, CoroutineHandle, Operation } from "./awaitable.ts";
-import { Awaiter } from "./awaiter.ts";
+import { type Completion, Driver, runNow } from "../core/_driver.ts";
+import { toOperation } from "../core/_operation.ts";
+import type { Awaitable, CoroutineHandle, Operation } from "../core/awaitable.ts";
+import { Awaiter } from "../core/awaiter.ts";
 import type { Executor } from "./executor.ts";
 
 class Spawn<T> extends Awaiter<T> implements Completion {

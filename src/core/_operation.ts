@@ -11,7 +11,7 @@ import {
   type SimpleAwaitable,
 } from "./awaitable.ts";
 import { Awaiter, awaitIterator } from "./awaiter.ts";
-import { PromiseAwaiter } from "./_promise_awaiter.ts";
+import { PromiseAwaiter } from "../bridges/_promise_awaiter.ts";
 import { Task } from "./task.ts";
 import type { Suspension } from "./_runtime.ts";
 

@@ -5,8 +5,8 @@
  */
 
 import { ALL, Group, normalize, SETTLED, type SettledResult } from "./_group.ts";
-import type { Awaitable, Operation } from "./awaitable.ts";
-import type { AwaitResult } from "./await_result.ts";
+import type { Awaitable, Operation } from "../core/awaitable.ts";
+import type { AwaitResult } from "../core/await_result.ts";
 
 export type { SettledResult } from "./_group.ts";
 
