@@ -4,7 +4,8 @@
  * @module
  */
 
-import { type Completion, Driver, runNow } from "../core/_driver.ts";
+import { type Completion, runNow } from "../core/_driver.ts";
+import { newRoot } from "../core/_root.ts";
 import { toOperation } from "../core/_operation.ts";
 import type { Awaitable, Operation } from "../core/awaitable.ts";
 import { CancellationDomain } from "../cancellation/cancellation_domain.ts";
@@ -72,13 +73,13 @@ export function start<T>(
   options?: StartOptions,
 ): Promise<T> {
   try {
-    const root = toOperation(awaitable)[Symbol.iterator]();
+    const operation = toOperation(awaitable);
     const signal = options?.signal;
     const domain = signal === undefined ? null : new CancellationDomain(signal);
     const executor = options?.executor;
     return new Promise<T>((resolve, reject) => {
-      const driver = new Driver(
-        root,
+      const driver = newRoot(
+        operation,
         domain,
         new Settle(resolve as (v: unknown) => void, reject, domain),
       );

@@ -4,7 +4,8 @@
  * @module
  */
 
-import { type Completion, Driver, runUntilBlocked } from "../core/_driver.ts";
+import { type Completion, runUntilBlocked } from "../core/_driver.ts";
+import { newRoot } from "../core/_root.ts";
 import { describeAwaitable, toOperation } from "../core/_operation.ts";
 import type { Awaitable, Operation } from "../core/awaitable.ts";
 import type { ManualExecutor } from "../executors/manual_executor.ts";
@@ -62,9 +63,8 @@ export function syncAwait<T>(
   awaitable: Awaitable<T> | Operation<T>,
   options?: SyncAwaitOptions,
 ): T {
-  const root = toOperation(awaitable)[Symbol.iterator]();
   const outcome = new Outcome();
-  const driver = new Driver(root, null, outcome);
+  const driver = newRoot(toOperation(awaitable), null, outcome);
   const executor = options?.executor;
   const pump = executor === undefined ? never : () => executor.runOne();
   runUntilBlocked(driver, pump);

@@ -6,10 +6,10 @@
  * @module
  */
 
-import { type Completion, Driver, runNow } from "../core/_driver.ts";
+import { type Completion, type Driver, runNow } from "../core/_driver.ts";
+import { newRoot } from "../core/_root.ts";
 import { ForkedImpl } from "./_forked.ts";
 import { toOperation } from "../core/_operation.ts";
-import type { Suspension } from "../core/_runtime.ts";
 import type { Awaitable, CoroutineHandle, Operation } from "../core/awaitable.ts";
 import { Awaiter } from "../core/awaiter.ts";
 import { CancellationDomain } from "../cancellation/cancellation_domain.ts";
@@ -33,35 +33,6 @@ export type SettledResult<T> =
 
 /** One input, normalized: an operation to start, or a fork that is already running. */
 type Input = Operation<unknown> | ForkedImpl<unknown>;
-
-/** Starts a non-task operation lazily, inside its own driver (so `withDomain` links there). */
-export class LazyRoot implements Iterator<Suspension, unknown, unknown> {
-  #operation: Operation<unknown> | null;
-  #inner: Iterator<Suspension, unknown, unknown> | null = null;
-
-  constructor(operation: Operation<unknown>) {
-    this.#operation = operation;
-  }
-
-  next(input?: unknown): IteratorResult<Suspension, unknown> {
-    if (this.#inner === null) {
-      const operation = this.#operation!;
-      this.#operation = null;
-      this.#inner = operation[Symbol.iterator]();
-    }
-    return this.#inner.next(input);
-  }
-
-  throw(error: unknown): IteratorResult<Suspension, unknown> {
-    const inner = this.#inner;
-    if (inner === null || typeof inner.throw !== "function") throw error;
-    return inner.throw(error);
-  }
-
-  return(value?: unknown): IteratorResult<Suspension, unknown> {
-    return this.#inner?.return?.(value) ?? { done: true, value };
-  }
-}
 
 /** The completion of one started input: reports to its group with its index. */
 class Member implements Completion {
@@ -198,8 +169,7 @@ export class Group<R> extends Awaiter<R> {
         continue;
       }
       const member = new Member(this as Group<unknown>, i);
-      const root = input instanceof Task ? input : new LazyRoot(input);
-      const driver = new Driver(root, domain, member);
+      const driver = newRoot(input, domain, member);
       member.driver = driver;
       this.#members[i] = member;
       runNow(driver);

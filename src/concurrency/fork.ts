@@ -4,9 +4,10 @@
  * @module
  */
 
-import { Driver, runNow } from "../core/_driver.ts";
+import { runNow } from "../core/_driver.ts";
+import { newRoot } from "../core/_root.ts";
 import { ForkedImpl, ForkScope } from "./_forked.ts";
-import { ALL, Group, LazyRoot, normalize } from "./_group.ts";
+import { ALL, Group, normalize } from "./_group.ts";
 import { toOperation } from "../core/_operation.ts";
 import { OWNER_SIGNAL, type Suspension } from "../core/_runtime.ts";
 import type { Awaitable, CoroutineHandle, Operation } from "../core/awaitable.ts";
@@ -72,8 +73,7 @@ class Fork<T> extends Awaiter<Forked<T>> {
     const scope = (ext.scope ??= new ForkScope()) as ForkScope;
     const domain = new CancellationDomain(parent);
     const forked = new ForkedImpl<T>(domain, scope);
-    const root = operation instanceof Task ? operation : new LazyRoot(operation);
-    const driver = new Driver(root, domain, forked);
+    const driver = newRoot(operation, domain, forked);
     forked.driver = driver;
     this.#forked = forked;
     runNow(driver); // runs it until it suspends or ends

@@ -4,7 +4,8 @@
  * @module
  */
 
-import { type Completion, Driver, runNow } from "../core/_driver.ts";
+import { type Completion, type Driver, runNow } from "../core/_driver.ts";
+import { newRoot } from "../core/_root.ts";
 import { toOperation } from "../core/_operation.ts";
 import type { Awaitable, CoroutineHandle, Operation } from "../core/awaitable.ts";
 import { Awaiter } from "../core/awaiter.ts";
@@ -29,9 +30,8 @@ class Spawn<T> extends Awaiter<T> implements Completion {
   }
 
   awaitSuspend(handle: CoroutineHandle): void {
-    const root = this.#operation[Symbol.iterator]();
     // The spawned work shares the awaiter's domain: cancelling the awaiter's domain reaches it.
-    const driver = new Driver(root, handle.domain, this);
+    const driver = newRoot(this.#operation, handle.domain, this);
     this.#handle = handle;
     this.#driver = driver;
     this.#executor.execute(() => runNow(driver));
