@@ -8,6 +8,7 @@
 import { allocateFrame, freeFrame } from "../memory/_frame.ts";
 import type { SimpleAwaitable } from "./awaitable.ts";
 import type { AwaitOp } from "./awaiter.ts";
+import { reportUncaught } from "./_report_error.ts";
 import { getDefaultResource } from "../memory/default_resource.ts";
 import type { MemoryResource } from "../memory/memory_resource.ts";
 
@@ -21,6 +22,14 @@ export interface TaskScope {
    * awaitable the task waits on first; its `awaitResume()` may throw to replace the outcome.
    */
   close(threw: boolean, outcome: unknown, destroying: boolean): SimpleAwaitable<void> | null;
+}
+
+/**
+ * @ignore Told once when its task's body ends, by any path (return, throw, cancellation,
+ * destruction), just before its frame is freed: what `abortSignal()` ties to the task's life.
+ */
+export interface TaskEndListener {
+  taskEnded(): void;
 }
 
 /**
@@ -41,6 +50,8 @@ export class TaskExtras {
   scope: TaskScope | null = null;
   /** The wait on `scope` while draining. */
   drain: AwaitOp<void> | null = null;
+  /** Told when the body ends (see {@linkcode TaskEndListener}), if anyone asked. */
+  endListeners: TaskEndListener[] | null = null;
 
   constructor(resource: MemoryResource | null) {
     this.resource = resource;
@@ -50,6 +61,19 @@ export class TaskExtras {
     const resource = this.resource ?? getDefaultResource();
     this.frame = allocateFrame(resource);
     this.resource = resource;
+  }
+
+  /** The body ended: tell each listener once; one that throws does not stop the others. */
+  ended(): void {
+    const listeners = this.endListeners!;
+    this.endListeners = null;
+    for (const listener of listeners) {
+      try {
+        listener.taskEnded();
+      } catch (error) {
+        reportUncaught(error);
+      }
+    }
   }
 
   freeFrame(): void {

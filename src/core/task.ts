@@ -370,7 +370,10 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     this._state = DONE;
     this._gen = null;
     const ext = this._ext;
-    if (ext !== null && ext.frame !== 0) ext.freeFrame();
+    if (ext !== null) {
+      if (ext.endListeners !== null) ext.ended();
+      if (ext.frame !== 0) ext.freeFrame();
+    }
   }
 }
 
