@@ -64,7 +64,10 @@ export { ManualExecutor } from "./src/executors/manual_executor.ts";
 export { schedule } from "./src/executors/schedule.ts";
 export { via } from "./src/executors/via.ts";
 export { spawn } from "./src/executors/spawn.ts";
-export { CancellationDomain, type CancellationListener } from "./src/cancellation/cancellation_domain.ts";
+export {
+  CancellationDomain,
+  type CancellationListener,
+} from "./src/cancellation/cancellation_domain.ts";
 export { CancelledError } from "./src/cancellation/cancelled_error.ts";
 export { withDomain } from "./src/cancellation/with_domain.ts";
 export { currentDomain } from "./src/cancellation/current_domain.ts";
@@ -83,3 +86,11 @@ export { nullResource } from "./src/memory/null_resource.ts";
 export { getDefaultResource, setDefaultResource } from "./src/memory/default_resource.ts";
 export { BadAllocError } from "./src/memory/bad_alloc_error.ts";
 export { frameBuffer } from "./src/memory/frame_buffer.ts";
+// Building blocks for real programs (0.2): cleanup, callback wrapping, limits, scopes, signals.
+export { shield } from "./src/cancellation/shield.ts";
+export { action } from "./src/bridges/action.ts";
+export { timeout } from "./src/cancellation/timeout.ts";
+export { TimeoutError } from "./src/cancellation/timeout_error.ts";
+export { Semaphore } from "./src/concurrency/semaphore.ts";
+export { AsyncScope } from "./src/concurrency/async_scope.ts";
+export { abortSignal } from "./src/cancellation/abort_signal.ts";
