@@ -76,7 +76,12 @@ export class Shield<T> extends Awaiter<T> implements Completion {
    */
   [Symbol.dispose](): void {
     this.#handle = null;
-    this.#driver?.handle?.destroy();
+    const driver = this.#driver;
+    if (driver === null || driver.handle === null) return;
+    // Unwound now, on top of the awaiter's own unwinding, so that its finally blocks run before
+    // the awaiter's (structured), rather than from the driver queue afterwards.
+    driver.prepareDestroy();
+    runNow(driver);
   }
 
   override toString(): string {
