@@ -165,7 +165,8 @@ Deno.test("destruction: syncAwait gives up on an action (a host wait), aborts th
   });
   assert.throws(
     () => syncAwait(t()),
-    (e) => e instanceof SyncAwaitError && /action\(\), which only the host can complete/.test(e.message),
+    (e) =>
+      e instanceof SyncAwaitError && /action\(\), which only the host can complete/.test(e.message),
   );
   assert.deepEqual(log, [
     "start",

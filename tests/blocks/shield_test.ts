@@ -33,9 +33,11 @@ const flush = task(function* (log: string[], ms: number) {
 Deno.test("shield gives the operation's value; work that does not suspend does not suspend", () => {
   const t = task(function* () {
     const a = yield* shield(ready(20));
-    const b = yield* shield(task(function* () {
-      return 22;
-    })());
+    const b = yield* shield(
+      task(function* () {
+        return 22;
+      })(),
+    );
     return a + b;
   });
   assert.equal(syncAwait(t()), 42);
@@ -86,12 +88,14 @@ Deno.test("in a cancelled task's finally, shielded cleanup runs to its end; unsh
 Deno.test("the shielded operation runs in a fresh domain, not linked to the ambient one", async () => {
   const outer = new CancellationDomain();
   const t = task(function* () {
-    return yield* shield(task(function* () {
-      const inner = yield* currentDomain();
-      outer.cancel("outer cancelled while shielded");
-      yield* sleep(1); // would throw if the cancellation reached it
-      return inner !== outer && !inner.cancelled;
-    })());
+    return yield* shield(
+      task(function* () {
+        const inner = yield* currentDomain();
+        outer.cancel("outer cancelled while shielded");
+        yield* sleep(1); // would throw if the cancellation reached it
+        return inner !== outer && !inner.cancelled;
+      })(),
+    );
   });
   assert.equal(await start(withDomain(outer, t())), true);
 });
@@ -130,12 +134,14 @@ Deno.test("a second cancellation is kept out too (Trio's shield=True): the clean
     try {
       yield* sleep(60_000);
     } finally {
-      yield* shield(task(function* () {
-        yield* sleep(2);
-        root.abort("second cancellation"); // reaches every domain outside the shield
-        yield* sleep(2);
-        log.push("cleanup finished");
-      })());
+      yield* shield(
+        task(function* () {
+          yield* sleep(2);
+          root.abort("second cancellation"); // reaches every domain outside the shield
+          yield* sleep(2);
+          log.push("cleanup finished");
+        })(),
+      );
     }
   });
   const p = start(withDomain(child, t()));

@@ -150,19 +150,21 @@ Deno.test("bad arguments: typed errors at the call, naming the fix", () => {
 Deno.test("a cancellation listener that throws when the timer fires is reported, not a crash", async () => {
   const listenerError = new Error("listener broke");
   const { value, reported } = await capturingReports(() =>
-    start(task(function* () {
-      return yield* timeout(
-        task(function* () {
-          (yield* currentDomain()).addListener({
-            onCancel() {
-              throw listenerError;
-            },
-          });
-          yield* sleep(60_000);
-        })(),
-        1,
-      );
-    })()).catch((e) => e)
+    start(
+      task(function* () {
+        return yield* timeout(
+          task(function* () {
+            (yield* currentDomain()).addListener({
+              onCancel() {
+                throw listenerError;
+              },
+            });
+            yield* sleep(60_000);
+          })(),
+          1,
+        );
+      })(),
+    ).catch((e) => e)
   );
   assert.ok(value instanceof TimeoutError);
   assert.deepEqual(reported, [listenerError]);
