@@ -196,7 +196,6 @@ Deno.test("a throwing executor: its error at the yield*, the signal aborted with
 
 Deno.test("an async executor (returning a Promise) is a TypeError naming the fix", async () => {
   const t = task(function* () {
-    // deno-lint-ignore require-await
     yield* action<void>((async () => {}) as never);
   });
   await assert.rejects(
