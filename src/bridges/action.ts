@@ -71,17 +71,17 @@ class Action<T> extends CancellableAwaiter<T> {
     } finally {
       this.#inExecutor = false;
     }
-    if (cleanup !== undefined && cleanup !== null && typeof cleanup !== "function") {
+    if (isThenable(cleanup)) {
       this.#state = STOPPED;
       const error = new TypeError(
-        `action(executor): the executor returned ${describe(cleanup)}; it must return a cleanup ` +
-          "function or nothing (an async executor returns a Promise: make it a plain function " +
-          "that calls resolve or reject)",
+        "action(executor): the executor returned a Promise (is it async?); it must return a " +
+          "cleanup function or nothing: make it a plain function that calls resolve or reject",
       );
       controller.abort(error);
       throw error;
     }
-    this.#cleanup = (cleanup as (() => void) | null | undefined) ?? null;
+    // Anything else that is not a function (a concise arrow's timer id) means "no cleanup".
+    this.#cleanup = typeof cleanup === "function" ? cleanup as () => void : null;
     // Settled (or cancelled) from inside the executor: the cleanup it returned runs now, before
     // the task goes on.
     if (this.#state !== PENDING) this.#runCleanup();
@@ -185,9 +185,9 @@ class Action<T> extends CancellableAwaiter<T> {
   }
 }
 
-function describe(value: unknown): string {
-  if (value instanceof Promise) return "a Promise";
-  return value === null ? "null" : `a ${typeof value}`;
+function isThenable(value: unknown): boolean {
+  return value !== null && (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function";
 }
 
 /**
@@ -204,9 +204,10 @@ function describe(value: unknown): string {
  *   ends: settled (right after `resolve`/`reject`, before the task goes on), cancelled, or
  *   destroyed. Cancellation completes the await with `CancelledError`; in a domain that is
  *   already cancelled the executor never runs.
- * - An executor that throws (or returns something that is neither a function nor nothing, like
- *   the Promise of an `async` function) fails the await with that error, even if it had settled
- *   first; the signal aborts with that error, and there is no cleanup to run.
+ * - An executor that throws fails the await with that error, even if it had settled first; the
+ *   signal aborts with that error, and there is no cleanup to run. One that returns a Promise (an
+ *   `async` executor, whose errors would be lost) fails it with a `TypeError` the same way. A
+ *   return value that is not a function (a concise arrow's timer id) means "no cleanup".
  * - A cleanup that throws is not lost: its error is thrown at the `yield*`, alone if the action
  *   succeeded, or as a `SuppressedError` (`error`: the cleanup's, `suppressed`: the action's
  *   error or the `CancelledError`) if it failed or was cancelled, as `using` does. When the task

@@ -204,6 +204,15 @@ Deno.test("an async executor (returning a Promise) is a TypeError naming the fix
   );
 });
 
+Deno.test("a return value that is not a function (a concise arrow's timer id) means no cleanup", async () => {
+  const t = task(function* () {
+    // The type says cleanup | void; plain JavaScript (or a cast) can still return a timer id.
+    const executor = (resolve: (v: string) => void) => setTimeout(resolve, 1, "fired");
+    return yield* action<string>(executor as never);
+  });
+  assert.equal(await start(t()), "fired");
+});
+
 Deno.test("bad arguments: action(42) is a TypeError at the call", () => {
   assert.throws(
     () => action(42 as never),
