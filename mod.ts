@@ -38,7 +38,8 @@
  * @module
  */
 
-export { Task, task, type TaskStatus } from "./src/core/task.ts";
+export { Task, type TaskStatus } from "./src/core/task.ts";
+export { task } from "./src/core/task_function.ts";
 export { TaskStateError } from "./src/core/task_state_error.ts";
 export { syncAwait, type SyncAwaitOptions } from "./src/bridges/sync_await.ts";
 export { SyncAwaitError } from "./src/bridges/sync_await_error.ts";
