@@ -5,7 +5,7 @@
  */
 
 import { CancellableAwaiter } from "../cancellation/_cancellable_awaiter.ts";
-import { reportUncaught } from "../core/_report_error.ts";
+import { reportError } from "../core/_report.ts";
 import type { Suspension } from "../core/_runtime.ts";
 import type { Operation } from "../core/awaitable.ts";
 
@@ -115,7 +115,7 @@ class Action<T> extends CancellableAwaiter<T> {
     super[Symbol.dispose]();
     if (this.#cleanupFailed) {
       this.#cleanupFailed = false;
-      reportUncaught(this.#cleanupError);
+      reportError(this.#cleanupError);
     }
   }
 
@@ -169,7 +169,7 @@ class Action<T> extends CancellableAwaiter<T> {
       cleanup();
     } catch (error) {
       if (this.#destroying) {
-        reportUncaught(error);
+        reportError(error);
       } else {
         this.#cleanupFailed = true;
         this.#cleanupError = error;

@@ -5,7 +5,7 @@
  */
 
 import { toOperation } from "../core/_operation.ts";
-import { reportUncaught } from "../core/_report_error.ts";
+import { reportError } from "../core/_report.ts";
 import type { Suspension } from "../core/_runtime.ts";
 import type { Awaitable, Operation } from "../core/awaitable.ts";
 import { CancellationDomain } from "./cancellation_domain.ts";
@@ -101,7 +101,7 @@ class TimeoutRun<T> implements Iterator<Suspension, T, unknown> {
     } catch (listenerError) {
       // A listener that threw must not crash the host from inside a timer; the cancellation
       // itself has completed.
-      reportUncaught(listenerError);
+      reportError(listenerError);
     }
   }
 

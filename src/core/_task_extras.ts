@@ -8,7 +8,7 @@
 import { allocateFrame, freeFrame } from "../memory/_frame.ts";
 import type { SimpleAwaitable } from "./awaitable.ts";
 import type { AwaitOp } from "./awaiter.ts";
-import { reportUncaught } from "./_report_error.ts";
+import { reportError } from "./_report.ts";
 import { getDefaultResource } from "../memory/default_resource.ts";
 import type { MemoryResource } from "../memory/memory_resource.ts";
 
@@ -71,7 +71,7 @@ export class TaskExtras {
       try {
         listener.taskEnded();
       } catch (error) {
-        reportUncaught(error);
+        reportError(error);
       }
     }
   }
