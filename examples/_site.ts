@@ -1,7 +1,7 @@
 /**
  * A small local web site for the crawler examples (and their async/await and Effection twins in
  * `bench/compare/`): every page is a JSON list of links, 20 ms away; `/a/1` is slow (300 ms) and
- * `/c/3` fails with a 500.
+ * `/c/3` fails with a 500 after 80 ms.
  *
  * @module
  */
@@ -26,7 +26,8 @@ const children = (path: string): string[] => {
 export function serveSite(): Site {
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const path = new URL(req.url).pathname;
-    await new Promise((resolve) => setTimeout(resolve, path === "/a/1" ? 300 : 20));
+    const ms = path === "/a/1" ? 300 : path === "/c/3" ? 80 : 20;
+    await new Promise((resolve) => setTimeout(resolve, ms));
     if (path === "/c/3") return new Response("database on fire", { status: 500 });
     return Response.json(children(path));
   });

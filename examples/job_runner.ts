@@ -9,18 +9,7 @@
  */
 
 import { CancelledError, coAwait, Semaphore, shield, sleep, start, task, whenAll } from "../mod.ts";
-
-/** Stands for an open file: each write and the close take real (timer) time, like disk I/O. */
-class OutputFile {
-  static open = 0;
-  readonly lines: string[] = [];
-  constructor() {
-    OutputFile.open++;
-  }
-  write = (line: string) =>
-    new Promise<void>((r) => setTimeout(() => r(void this.lines.push(line)), 1));
-  close = () => new Promise<void>((r) => setTimeout(() => r(void OutputFile.open--), 1));
-}
+import { OutputFile } from "./_output_file.ts";
 
 let [done, flushed, failedFlushes] = [0, 0, 0];
 
