@@ -5,6 +5,7 @@ import {
   AsyncScope,
   CancellationDomain,
   CancelledError,
+  createContext,
   currentDomain,
   ready,
   sleep,
@@ -247,4 +248,21 @@ Deno.test("leak check: a joined scope lets go of its parent; frames are freed", 
   assert.equal(parent.live, 0);
   assert.equal(defaultBytesInUse(), before);
   assert.equal(log.filter((l) => l.endsWith("done")).length, 20);
+});
+
+Deno.test("a spawned operation sees the context values in force where spawn was called", async () => {
+  const requestId = createContext("requestId", "none");
+  const scope = new AsyncScope();
+  const seen: string[] = [];
+  const record = task(function* () {
+    yield* sleep(1);
+    seen.push(yield* requestId.get());
+  });
+  const handler = task(function* () {
+    scope.spawn(record());
+  });
+  await start(requestId.with("r-17", handler()));
+  scope.spawn(record()); // from ordinary code: the default
+  await scope.closed();
+  assert.deepEqual(seen.sort(), ["none", "r-17"]);
 });

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import {
   CancellationDomain,
   CancelledError,
+  createContext,
   currentDomain,
   ready,
   shield,
@@ -244,4 +245,17 @@ Deno.test("leak check: the ambient domain keeps no listener, frames are freed", 
   assert.equal(domain.live, 0);
   assert.equal(defaultBytesInUse(), before);
   assert.equal(log.filter((l) => l === "flush ended").length, 3);
+});
+
+Deno.test("context values set around the shield are seen inside it", async () => {
+  const user = createContext("user", "anonymous");
+  const t = task(function* () {
+    return yield* shield(
+      task(function* () {
+        yield* sleep(1);
+        return yield* user.get();
+      })(),
+    );
+  });
+  assert.equal(await start(user.with("ada", t())), "ada");
 });

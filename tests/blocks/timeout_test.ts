@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import {
   CancellationDomain,
   CancelledError,
+  createContext,
   currentDomain,
   ready,
   sleep,
@@ -190,4 +191,13 @@ Deno.test("timeouts compose with groups; leak check: listeners, frames, timers",
   assert.deepEqual(await start(withDomain(domain, t())), ["a", "b", true]);
   assert.equal(domain.live, 0);
   assert.equal(defaultBytesInUse(), before);
+});
+
+Deno.test("context values are seen inside timeout", async () => {
+  const user = createContext("user", "anonymous");
+  const t = task(function* () {
+    yield* sleep(1);
+    return yield* user.get();
+  });
+  assert.equal(await start(user.with("ada", timeout(t(), 1000))), "ada");
 });
