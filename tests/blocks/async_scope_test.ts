@@ -266,3 +266,15 @@ Deno.test("a spawned operation sees the context values in force where spawn was 
   await scope.closed();
   assert.deepEqual(seen.sort(), ["none", "r-17"]);
 });
+
+Deno.test("an operation that fails while spawn starts it is a failure of the scope, not of spawn", async () => {
+  const scope = new AsyncScope();
+  const boom = new Error("failed at once");
+  scope.spawn(
+    task(function* (): Generator<never, void> {
+      throw boom;
+    })(),
+  );
+  assert.equal(scope.size, 0);
+  await assert.rejects(scope.closed(), (e) => e === boom);
+});

@@ -12,6 +12,7 @@ import {
   syncAwait,
   SyncAwaitError,
   task,
+  TaskStateError,
   timeout,
   TimeoutError,
   whenAll,
@@ -200,4 +201,10 @@ Deno.test("context values are seen inside timeout", async () => {
     return yield* user.get();
   });
   assert.equal(await start(user.with("ada", timeout(t(), 1000))), "ada");
+});
+
+Deno.test("a task that is not armed is a TaskStateError at the yield*, and no timer is left", async () => {
+  const t = work([], 1, "once");
+  await start(t);
+  await assert.rejects(start(timeout(t, 60_000)), TaskStateError);
 });
