@@ -223,7 +223,9 @@ export class AsyncScope implements AsyncDisposable {
    * @returns An operation; `yield*` it inside a task.
    */
   join(): Operation<void> {
-    return new ScopeJoin(this.#scope);
+    const scope = this.#scope;
+    // A fresh awaiter per await, so one join() operation can be awaited more than once.
+    return { [Symbol.iterator]: () => new ScopeJoin(scope)[Symbol.iterator]() };
   }
 
   /**

@@ -15,7 +15,7 @@ import { Task } from "../core/task.ts";
 const acquired = ready<void>(undefined);
 
 /** The semaphore's state, kept apart so its waiters can reach it without public methods. */
-class Permits implements Operation<void> {
+class Permits {
   readonly total: number;
   available: number;
   /** Waiters in arrival order; a cancelled one leaves its place (O(1)). */
@@ -27,7 +27,7 @@ class Permits implements Operation<void> {
   }
 
   /** `yield* s.acquire()`: a free permit is taken at once, else the task waits its turn. */
-  [Symbol.iterator](): Iterator<Suspension, void, unknown> {
+  acquire(): Iterator<Suspension, void, unknown> {
     if (this.available > 0 && this.waiters.size === 0) {
       this.available--;
       return acquired[Symbol.iterator]();
@@ -135,6 +135,8 @@ class PermitWaiter extends CancellableAwaiter<void> {
  */
 export class Semaphore {
   readonly #permits: Permits;
+  /** What `acquire()` returns: one object, so a free permit costs no allocation at all. */
+  readonly #acquire: Operation<void>;
 
   /**
    * Makes a semaphore with `permits` free permits.
@@ -155,7 +157,9 @@ export class Semaphore {
           "holders may run at once)",
       );
     }
-    this.#permits = new Permits(permits);
+    const state = new Permits(permits);
+    this.#permits = state;
+    this.#acquire = { [Symbol.iterator]: () => state.acquire() };
   }
 
   /** How many permits are free now. */
@@ -171,7 +175,7 @@ export class Semaphore {
    * @returns An operation; `yield*` it inside a task.
    */
   acquire(): Operation<void> {
-    return this.#permits;
+    return this.#acquire;
   }
 
   /**
@@ -201,14 +205,19 @@ export class Semaphore {
       throw new TypeError(`Semaphore.use(op): ${(error as Error).message}`);
     }
     const permits = this.#permits;
-    return { [Symbol.iterator]: () => holding(permits, op) };
+    const acquire = this.#acquire;
+    return { [Symbol.iterator]: () => holding(permits, acquire, op) };
   }
 }
 
-function* holding<T>(permits: Permits, operation: Operation<T>): Generator<Suspension, T, unknown> {
+function* holding<T>(
+  permits: Permits,
+  acquire: Operation<void>,
+  operation: Operation<T>,
+): Generator<Suspension, T, unknown> {
   let held = false;
   try {
-    yield* permits;
+    yield* acquire;
     held = true;
     return yield* operation;
   } finally {
