@@ -278,3 +278,12 @@ Deno.test("an operation that fails while spawn starts it is a failure of the sco
   assert.equal(scope.size, 0);
   await assert.rejects(scope.closed(), (e) => e === boom);
 });
+
+Deno.test("one join() operation can be awaited more than once", async () => {
+  const scope = new AsyncScope();
+  scope.spawn(worker([], "w", 1));
+  const joined = scope.join();
+  await start(joined);
+  await start(joined); // the scope is joined: done at once
+  assert.equal(scope.size, 0);
+});
