@@ -42,9 +42,15 @@ class TimeoutRun<T> implements Iterator<Suspension, T, unknown> {
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #error: TimeoutError | null = null;
 
+  readonly #ms: number;
+  /** When the operation started; the timer is armed only once it first suspends. */
+  readonly #started: number;
+  #armed = false;
+
   constructor(operation: Operation<T>, ms: number) {
     this.#inner = withDomain(this.#domain, operation)[Symbol.iterator]();
-    this.#arm(ms, ms);
+    this.#ms = ms;
+    this.#started = performance.now();
   }
 
   next(input?: unknown): IteratorResult<Suspension, T> {
@@ -80,7 +86,21 @@ class TimeoutRun<T> implements Iterator<Suspension, T, unknown> {
       throw error;
     }
     if (r.done) this.#disarm();
+    else if (!this.#armed) this.#armFromStart();
     return r;
+  }
+
+  /**
+   * An operation that ends without suspending never sets a timer (a host timer costs
+   * microseconds). One that suspends gets the time left of its limit, counted from its start: no
+   * timer could have fired while it ran synchronously anyway.
+   */
+  #armFromStart(): void {
+    this.#armed = true;
+    const ms = this.#ms;
+    if (ms === Infinity) return;
+    const left = Math.max(0, ms - (performance.now() - this.#started));
+    this.#arm(left, ms);
   }
 
   #arm(ms: number, limit: number): void {

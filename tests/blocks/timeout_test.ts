@@ -208,3 +208,29 @@ Deno.test("a task that is not armed is a TaskStateError at the yield*, and no ti
   await start(t);
   await assert.rejects(start(timeout(t, 60_000)), TaskStateError);
 });
+
+Deno.test("no timer for an operation that ends without suspending; the limit counts from its start", async () => {
+  const delays: number[] = [];
+  const hostSetTimeout = globalThis.setTimeout;
+  const counting = ((fn: () => void, ms?: number) => {
+    delays.push(ms ?? 0);
+    return hostSetTimeout(fn, ms);
+  }) as typeof setTimeout;
+  globalThis.setTimeout = counting;
+  try {
+    assert.equal(syncAwait(timeout(ready(1), 1000)), 1);
+    assert.deepEqual(delays, []);
+    const busyThenWait = task(function* () {
+      const until = performance.now() + 30;
+      while (performance.now() < until) { /* synchronous work: no timer can fire meanwhile */ }
+      yield* sleep(60_000);
+    });
+    await assert.rejects(start(timeout(busyThenWait(), 40)), TimeoutError);
+  } finally {
+    globalThis.setTimeout = hostSetTimeout;
+  }
+  // The timeout's timer (armed as the operation suspends), then the sleep's.
+  assert.equal(delays.length, 2);
+  assert.equal(delays[1], 60_000);
+  assert.ok(delays[0] <= 10, `the timeout waited ${delays[0]} ms more, not 40 from the suspension`);
+});
