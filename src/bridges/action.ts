@@ -137,8 +137,7 @@ class Action<T> extends CancellableAwaiter<T> {
   }
 
   override toString(): string {
-    const name = this.#executor.name;
-    return `action(${name === "" ? "" : name}), which only the host can complete`;
+    return `action(${this.#executor.name}), which only the host can complete`;
   }
 
   #resolve = (value: T): void => {
