@@ -14,9 +14,18 @@ import { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 import { CancelledError } from "../cancellation/cancelled_error.ts";
 import { start } from "../bridges/start.ts";
 
-// A scope is OPEN (spawn works; size goes up and down) until a join finds it empty: then it is
-// JOINED for good (spawn throws, its domain lets go of its parent). Failures collected while
-// open are delivered once, to the joins that see the scope become joined.
+// Life of a scope (`size` counts spawned operations still running):
+//
+// | state  | event                                  | next                                  |
+// | ------ | -------------------------------------- | ------------------------------------- |
+// | open   | spawn(op)                              | open, size + 1 (op runs until it      |
+// |        |                                        | first suspends)                       |
+// | open   | an operation ends, size > 0 or no join | open, size - 1 (a failure is kept)    |
+// | open   | join with size 0, or the last          | joined: the joins get the failures    |
+// |        | operation ends while joins wait        | (once), the domain leaves its parent  |
+// | open   | cancel()                               | open: operations see CancelledError   |
+// | joined | spawn(op)                              | joined: TypeError                     |
+// | joined | join                                   | joined: done at once, nothing to throw |
 const OPEN = 0;
 const JOINED = 1;
 
