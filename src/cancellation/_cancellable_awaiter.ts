@@ -66,7 +66,7 @@ export abstract class CancellableAwaiter<T> extends Awaiter<T> implements Cancel
     }
     this.#handle = handle;
     this.#domain = domain;
-    domain.addListener(this);
+    domain._listen(this); // addListener, without re-checking what was just checked
     try {
       this.begin();
     } catch (error) {

@@ -206,6 +206,15 @@ export class CancellationDomain implements CancellationListener, Disposable {
     if (!this.#linked) CancellationDomain.#link(this);
   }
 
+  /**
+   * @ignore `addListener` for the library's own awaiters, which have just read `cancelled`: no
+   * argument check and no second look up the chain (a suspension's hot path).
+   */
+  _listen(listener: CancellationListener): void {
+    (this.#listeners ??= new Set()).add(listener);
+    if (!this.#linked) CancellationDomain.#link(this);
+  }
+
   /** Removes a listener; removing one that is not registered does nothing. */
   removeListener(listener: CancellationListener): void {
     this.#listeners?.delete(listener);

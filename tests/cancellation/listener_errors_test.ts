@@ -126,7 +126,7 @@ Deno.test("onCancel (library code, a parent) reports instead of throwing", () =>
     assert.deepEqual(reported, [boom]);
   }));
 
-Deno.test("without globalThis.reportError, a reported error is thrown from a microtask", async () => {
+Deno.test("without globalThis.reportError, a reported error is thrown from a microtask", () => {
   const g = globalThis as { reportError?: Reporter };
   const real = g.reportError;
   const realQueue = globalThis.queueMicrotask;

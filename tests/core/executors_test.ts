@@ -243,8 +243,14 @@ Deno.test("every executor's execute() rejects a non-function callback at the cal
 Deno.test("schedule and via reject a non-executor at the call", () => {
   const t = task(function* () {});
   for (const bad of [undefined, null, {}, { execute: 1 }, () => {}]) {
-    assert.throws(() => schedule(bad as unknown as Executor), /schedule\(executor\): executor must be/);
-    assert.throws(() => via(t(), bad as unknown as Executor), /via\(operation, executor\): executor must be/);
+    assert.throws(
+      () => schedule(bad as unknown as Executor),
+      /schedule\(executor\): executor must be/,
+    );
+    assert.throws(
+      () => via(t(), bad as unknown as Executor),
+      /via\(operation, executor\): executor must be/,
+    );
   }
 });
 
