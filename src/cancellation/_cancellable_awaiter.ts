@@ -11,7 +11,9 @@
  * change the outcome it already delivered.
  *
  * A wait's states: IDLE → (awaitSuspend) WAITING → (first of wake/resolve/reject/cancel) DONE →
- * (awaitResume) IDLE. A cancelled domain at awaitSuspend goes straight to DONE (cancelled).
+ * (awaitResume) IDLE. A cancelled domain at awaitSuspend goes straight to DONE (cancelled); an
+ * awaitSuspend while WAITING (a second task awaiting the same operation) is a TypeError thrown at
+ * that task's `yield*`, and the first wait goes on.
  *
  * @module
  */
@@ -54,6 +56,15 @@ export abstract class CancellableAwaiter<T> extends Awaiter<T> implements Cancel
   }
 
   awaitSuspend(handle: CoroutineHandle): boolean {
+    if (this.#handle !== null) {
+      // One awaiter, one wait at a time: a second task would overwrite the first one's handle
+      // and leave it suspended forever.
+      const what = String(this);
+      throw new TypeError(
+        `this operation (${what}) is already being awaited by another task; make one per ` +
+          "await (call sleep(), schedule() or coAwait() again for each task)",
+      );
+    }
     const wait = ++this.#wait;
     this.#how = WOKEN;
     this.#outcome = undefined;

@@ -8,22 +8,28 @@
  * child with nothing to tell is *unlinked*: nobody needs to be told when it is cancelled, so it
  * asks its ancestors when it is read instead (`cancelled`, `reason`, `signal`, `addListener`,
  * `cancel`, dispose). Children that stop having anything to tell are dropped by a sweep the
- * parent runs when its set of children has doubled, so a million short-lived children under one
- * long-lived root cost nothing once dropped, and a child someone still holds is still reached.
+ * parent runs when its set of children has doubled (or grown by what the last sweep visited), so
+ * a million short-lived children under one long-lived root cost nothing once dropped, and a child
+ * someone still holds is still reached. A domain whose parent is an `AbortSignal` listens to it
+ * from the start (as before): the signal is not ours to sweep.
+ *
+ * Asking the ancestors is O(1) in the common case: every cancellation anywhere bumps a global
+ * epoch, and a domain that found no cancelled ancestor at the current epoch (or whose parent is
+ * linked or did) needs no walk; a walk stamps every domain it passed (path compression).
  *
  * States of a domain (a root, made without a parent or disposed, is always LINKED):
  *
- * | from      | event                                                  | to        |
- * | --------- | ------------------------------------------------------ | --------- |
- * | (new)     | parent given, not cancelled                            | UNLINKED  |
- * | (new)     | no parent                                              | LINKED    |
- * | (new)     | parent cancelled or aborted                            | CANCELLED |
- * | UNLINKED  | `addListener`, `signal`, a child links                 | LINKED    |
- * | UNLINKED  | read, and an ancestor is found cancelled               | CANCELLED |
- * | LINKED    | the parent's sweep finds nothing to tell               | UNLINKED  |
- * | LINKED    | the parent is cancelled (tells it) or its signal aborts | CANCELLED |
- * | any       | `cancel()`                                             | CANCELLED |
- * | any       | `[Symbol.dispose]()`                                   | LINKED (a root) |
+ * | from      | event                                                   | to              |
+ * | --------- | ------------------------------------------------------- | --------------- |
+ * | (new)     | parent domain given, not cancelled                      | UNLINKED        |
+ * | (new)     | no parent; or an AbortSignal parent, not aborted        | LINKED          |
+ * | (new)     | parent cancelled or aborted                             | CANCELLED       |
+ * | UNLINKED  | `addListener`, `signal`, a child links                  | LINKED          |
+ * | UNLINKED  | read, and an ancestor is found cancelled                | CANCELLED       |
+ * | LINKED    | the parent's sweep finds nothing to tell                | UNLINKED        |
+ * | LINKED    | the parent is cancelled (tells it) or its signal aborts | CANCELLED       |
+ * | any       | `cancel()`                                              | CANCELLED       |
+ * | any       | `[Symbol.dispose]()`                                    | LINKED (a root) |
  *
  * Invariants: a LINKED domain's parent is LINKED (linking links the ancestors), so a LINKED
  * domain's own flag is authoritative; an UNLINKED domain has no listeners, no linked children
@@ -59,6 +65,9 @@ export interface CancellationListener {
 
 /** A parent's set of children is swept when it grows past twice what the last sweep kept. */
 const SWEEP_MIN = 16;
+
+/** Bumped by every cancellation: an unlinked domain's "no ancestor cancelled" holds until then. */
+let epoch = 0;
 
 /**
  * A cancellation domain: every operation suspended in it completes with `CancelledError` when it
@@ -103,6 +112,8 @@ export class CancellationDomain implements CancellationListener, Disposable {
   #parent: CancellationDomain | AbortSignal | null = null;
   /** Told by its parent (or a root); an unlinked domain asks its ancestors when read. */
   #linked = true;
+  /** The epoch at which an unlinked domain last found no cancelled ancestor. */
+  #checkedAt = -1;
   #onAbort: (() => void) | null = null;
   #controller: AbortController | null = null;
   #error: CancelledError | null = null;
@@ -116,30 +127,36 @@ export class CancellationDomain implements CancellationListener, Disposable {
   constructor(parent?: CancellationDomain | AbortSignal) {
     if (parent === undefined) return;
     if (parent instanceof CancellationDomain) {
-      if (parent.cancelled) {
+      // Its own flag only: an unlinked parent's ancestors are asked when this one is read.
+      if (parent.#cancelled) {
         this.#cancelled = true;
         this.#reason = parent.#reason;
         return;
       }
+      this.#parent = parent;
+      this.#linked = false;
+      if (parent.#linked || parent.#checkedAt === epoch) this.#checkedAt = epoch;
     } else if (parent instanceof AbortSignal) {
       if (parent.aborted) {
         this.#cancelled = true;
         this.#reason = parent.reason;
         return;
       }
+      this.#parent = parent;
+      this.#onAbort = () => this.onCancel((this.#parent as AbortSignal).reason);
+      parent.addEventListener("abort", this.#onAbort);
     } else {
       throw new TypeError(
         `new CancellationDomain(parent): parent must be a CancellationDomain or an AbortSignal ` +
           `(got ${describe(parent)}); pass one (e.g. controller.signal), or nothing for a root`,
       );
     }
-    this.#parent = parent;
-    this.#linked = false;
   }
 
   /** Whether the domain has been cancelled (itself, or through an ancestor). */
   get cancelled(): boolean {
-    return this.#cancelled || (!this.#linked && CancellationDomain.#pull(this));
+    return this.#cancelled ||
+      (!this.#linked && this.#checkedAt !== epoch && CancellationDomain.#pull(this));
   }
 
   /** The reason given to `cancel()` (or the ancestor's), once cancelled. */
@@ -240,6 +257,7 @@ export class CancellationDomain implements CancellationListener, Disposable {
   /** Cancels this domain and its linked descendants; returns its own listeners' errors. */
   #cancel(reason: unknown): unknown[] | null {
     if (this.cancelled) return null;
+    epoch++;
     this.#detach();
     // Mark the whole linked tree first, so that no listener sees it half cancelled.
     const domains = [this as CancellationDomain];
@@ -277,46 +295,43 @@ export class CancellationDomain implements CancellationListener, Disposable {
   /** An unlinked domain asks its ancestors; adopts the nearest cancellation it finds. */
   static #pull(start: CancellationDomain): boolean {
     let top = start;
+    let found = false;
     let reason: unknown;
     for (;;) {
-      const parent = top.#parent;
-      if (parent === null) return false;
-      if (!(parent instanceof CancellationDomain)) {
-        if (!parent.aborted) return false;
-        reason = parent.reason;
-        break;
-      }
+      // Unlinked domains only have domain parents: a signal parent is listened to from the start.
+      const parent = top.#parent as CancellationDomain | null;
+      if (parent === null) break;
       if (parent.#cancelled) {
+        found = true;
         reason = parent.#reason;
         break;
       }
-      if (parent.#linked) return false;
+      if (parent.#linked || parent.#checkedAt === epoch) break;
       top = parent;
     }
-    // Unlinked domains have no listeners, children or signal: nobody to tell.
+    // Stamp (or cancel) every domain passed. Unlinked domains have no listeners, children or
+    // signal: adopting a cancellation tells nobody.
     for (let domain = start;;) {
       const parent = domain.#parent as CancellationDomain;
-      domain.#cancelled = true;
-      domain.#reason = reason;
-      domain.#parent = null;
-      domain.#linked = true;
+      if (found) {
+        domain.#cancelled = true;
+        domain.#reason = reason;
+        domain.#parent = null;
+        domain.#linked = true;
+      } else {
+        domain.#checkedAt = epoch;
+      }
       if (domain === top) break;
       domain = parent;
     }
-    return true;
+    return found;
   }
 
   /** Links `start` and its unlinked ancestors; they are known not to be cancelled. */
   static #link(start: CancellationDomain): void {
     for (let domain = start; !domain.#linked;) {
-      const parent = domain.#parent!;
+      const parent = domain.#parent as CancellationDomain; // unlinked: a domain parent
       domain.#linked = true;
-      if (!(parent instanceof CancellationDomain)) {
-        const target = domain;
-        domain.#onAbort ??= () => target.onCancel((target.#parent as AbortSignal).reason);
-        parent.addEventListener("abort", domain.#onAbort);
-        return;
-      }
       const children = parent.#children ??= new Set();
       children.add(domain);
       if (children.size > parent.#sweepAt) parent.#sweep();
@@ -347,6 +362,9 @@ export class CancellationDomain implements CancellationListener, Disposable {
       }
       domain.#sweepAt = Math.max(SWEEP_MIN, 2 * children.size);
     }
+    // The next sweep from here waits for as many additions as this one visited domains, so a
+    // deep linked subtree is not walked again at every few additions (amortized O(1) each).
+    this.#sweepAt = Math.max(this.#sweepAt, order.length);
   }
 
   /** Whether it has listeners or a signal of its own (not counting children). */

@@ -145,3 +145,38 @@ Deno.test("work left running in a domain whose owner finished is still reached b
     return true;
   });
 });
+
+Deno.test("a chain of 100,000 nested domains links, sweeps, pulls and cancels without native recursion", () => {
+  const root = new CancellationDomain();
+  let leaf = root;
+  for (let i = 0; i < 100_000; i++) leaf = new CancellationDomain(leaf);
+  const told: unknown[] = [];
+  leaf.addListener({ onCancel: (r) => void told.push(r) }); // links the whole chain
+  churn(root, 100); // sweeps walk the chain: it has a listener at its end, so it stays
+  let unlinkedLeaf = root;
+  for (let i = 0; i < 100_000; i++) unlinkedLeaf = new CancellationDomain(unlinkedLeaf);
+  root.cancel("deep");
+  assert.deepEqual(told, ["deep"]);
+  assert.equal(unlinkedLeaf.reason, "deep"); // pulled up 100,000 ancestors
+});
+
+Deno.test("an unlinked domain that found no cancelled ancestor still sees a later cancellation of any of them", () => {
+  const root = new CancellationDomain();
+  const a = new CancellationDomain(root);
+  const b = new CancellationDomain(a);
+  const c = new CancellationDomain(b);
+  assert.equal(c.cancelled, false); // remembered until the next cancellation anywhere
+  new CancellationDomain().cancel(); // an unrelated cancellation
+  assert.equal(c.cancelled, false);
+  b.cancel("b went");
+  assert.equal(c.cancelled, true);
+  assert.equal(c.reason, "b went");
+  assert.equal(a.cancelled, false);
+
+  const controller = new AbortController();
+  const fromSignal = new CancellationDomain(controller.signal);
+  const below = new CancellationDomain(new CancellationDomain(fromSignal));
+  assert.equal(below.cancelled, false);
+  controller.abort("aborted");
+  assert.equal(below.reason, "aborted");
+});

@@ -259,3 +259,33 @@ Deno.test("sleep: a timer callback run twice (a faulty host) resumes the task on
     globalThis.clearTimeout = realClear;
   }
 });
+
+Deno.test("one operation awaited by two tasks at once: the second gets a TypeError, the first completes", async () => {
+  const loop = new ManualExecutor();
+  for (
+    const [name, op] of [
+      ["sleep", sleep(1)],
+      ["schedule", schedule(loop)],
+      ["coAwait", coAwait(new Promise((r) => setTimeout(r, 1)))],
+    ] as [string, Operation<unknown>][]
+  ) {
+    const first = task(function* () {
+      yield* op;
+      return "first done";
+    });
+    const second = task(function* () {
+      try {
+        yield* op;
+        return "second done";
+      } catch (e) {
+        assert.ok(e instanceof TypeError, name);
+        assert.match(e.message, /already being awaited by another task; make one per/);
+        return "second refused";
+      }
+    });
+    const p1 = start(first());
+    const p2 = start(second());
+    loop.drain();
+    assert.deepEqual(await Promise.all([p1, p2]), ["first done", "second refused"], name);
+  }
+});
