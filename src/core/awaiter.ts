@@ -7,7 +7,13 @@
 
 import type { Driver } from "./_driver.ts";
 import { done, rt, type Suspension } from "./_runtime.ts";
-import type { CoroutineHandle, Operation, SimpleAwaitable } from "./awaitable.ts";
+import { installThenTrap } from "./_then_trap.ts";
+import {
+  coAwaitSymbol,
+  type CoroutineHandle,
+  type Operation,
+  type SimpleAwaitable,
+} from "./awaitable.ts";
 import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 
 /**
@@ -33,9 +39,12 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
   next(): IteratorResult<Suspension, T> {
     if (!this.#yielded) {
       this.#yielded = true;
-      this.#ambient = (rt.driver as Driver | null)?.ambient ?? null;
+      this.#ambient = rt.driver?.ambient ?? null;
       return { done: false, value: this as unknown as Suspension };
     }
+    // Only a driver resumes a suspension, and it set the owner first: anything else is a task
+    // iterated by hand, whose await must not "return" a value that never came.
+    if (this.owner === null) throw drivenByHand();
     return done(this.awaitable.awaitResume());
   }
 
@@ -104,6 +113,34 @@ class ReadyAwait implements Iterator<Suspension, unknown, unknown> {
 
 const readyAwait = new ReadyAwait();
 
+function drivenByHand(): TypeError {
+  return new TypeError(
+    "a task was iterated by hand (for...of, spread, next()): tasks are awaited, not iterated; " +
+      "write `yield* t` inside a task, or syncAwait(t) / start(t) from ordinary code",
+  );
+}
+
+/**
+ * The `SimpleAwaitable` that `value[coAwaitSymbol]()` returns (operator co_await), checked.
+ *
+ * @throws {TypeError} If it returns something else.
+ */
+export function operatorCoAwait<T>(value: object): SimpleAwaitable<T> {
+  const simple = (value as { [coAwaitSymbol](): unknown })[coAwaitSymbol]();
+  if (simple instanceof Awaiter || isSimpleAwaitable(simple)) return simple as SimpleAwaitable<T>;
+  throw new TypeError(
+    "[coAwaitSymbol]() must return a SimpleAwaitable (awaitReady, awaitSuspend, awaitResume)",
+  );
+}
+
+/** Whether `value` has the three methods of a `SimpleAwaitable`. */
+export function isSimpleAwaitable(value: unknown): value is SimpleAwaitable<unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const a = value as Partial<SimpleAwaitable<unknown>>;
+  return typeof a.awaitReady === "function" && typeof a.awaitSuspend === "function" &&
+    typeof a.awaitResume === "function";
+}
+
 /**
  * The iterator that awaits `awaitable` as `yield*` expects. `yield*` calls `next()` right after
  * taking the iterator, so the shared ready-iterator cannot be claimed by another await in between.
@@ -164,8 +201,16 @@ export abstract class Awaiter<T> implements SimpleAwaitable<T>, Operation<T> {
   /** The value of the await, or throws its exception. */
   abstract awaitResume(): T;
 
-  /** Awaits this awaiter: `yield* awaiter`. */
+  /**
+   * Awaits this awaiter: `yield* awaiter`. A subclass that defines `[coAwaitSymbol]()` (operator
+   * co_await) is awaited through what that returns, as a plain object's would be.
+   */
   [Symbol.iterator](): Iterator<Suspension, T, unknown> {
+    if ((this as Partial<Record<typeof coAwaitSymbol, unknown>>)[coAwaitSymbol] !== undefined) {
+      return awaitIterator(operatorCoAwait<T>(this));
+    }
     return awaitIterator(this);
   }
 }
+
+installThenTrap(Awaiter.prototype, "an Operation (an Awaiter)");
