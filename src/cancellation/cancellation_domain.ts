@@ -39,7 +39,7 @@
  */
 
 import { CancelledError } from "./cancelled_error.ts";
-import { reportLater } from "./_report_error.ts";
+import { reportError } from "../core/_report.ts";
 
 /**
  * Something told when a domain is cancelled. Awaitables usually implement it themselves, so that
@@ -83,10 +83,11 @@ let epoch = 0;
  * tell (no listener, no suspended operation) is garbage, however long its parent lives.
  *
  * A listener that throws never stops a cancellation: every listener is told, then the error is
- * thrown by `cancel()` when your code called it, or reported (`globalThis.reportError`; where the
- * host lacks it, thrown from a microtask) when the cancellation came from a parent domain or an
- * `AbortSignal`. In Deno an unhandled reported error ends the process, as an uncaught exception
- * does: handle it with `globalThis.addEventListener("error", (e) => e.preventDefault())`.
+ * thrown by `cancel()` when your code called it, or reported (`globalThis.reportError`, after the
+ * current job; where the host lacks it, thrown from a microtask) when the cancellation came from
+ * a parent domain or an `AbortSignal`. In Deno an unhandled reported error ends the process, as
+ * an uncaught exception does: handle it with `addEventListener("error", (e) => ...)` and
+ * `e.preventDefault()`.
  *
  * @example
  * ```ts
@@ -198,7 +199,7 @@ export class CancellationDomain implements CancellationListener, Disposable {
    */
   onCancel(reason: unknown): void {
     const errors = this.#cancel(reason);
-    if (errors !== null) { for (const error of errors) reportLater(error); }
+    if (errors !== null) reportLater(errors);
   }
 
   /**
@@ -274,6 +275,7 @@ export class CancellationDomain implements CancellationListener, Disposable {
       }
     }
     let errors: unknown[] | null = null;
+    let descendants: unknown[] | null = null;
     for (let i = 0; i < domains.length; i++) {
       const listeners = domains[i].#listeners;
       domains[i].#listeners = null;
@@ -283,12 +285,13 @@ export class CancellationDomain implements CancellationListener, Disposable {
           listener.onCancel(reason);
         } catch (error) {
           if (i === 0) (errors ??= []).push(error);
-          else reportLater(error);
+          else (descendants ??= []).push(error);
         }
       }
     }
     // Last: an abort listener that throws is reported by the host, possibly ending the process.
     for (const domain of domains) domain.#controller?.abort(reason);
+    if (descendants !== null) reportLater(descendants);
     return errors;
   }
 
@@ -382,6 +385,17 @@ export class CancellationDomain implements CancellationListener, Disposable {
     }
     this.#linked = true;
   }
+}
+
+/**
+ * Reports listener errors once the current job is over: the cancellation has told everyone and
+ * the coroutines it resumed have run, even on a host whose default for a reported error is to
+ * end the process at once (Deno).
+ */
+function reportLater(errors: unknown[]): void {
+  queueMicrotask(() => {
+    for (const error of errors) reportError(error);
+  });
 }
 
 function describe(value: unknown): string {

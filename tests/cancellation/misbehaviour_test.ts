@@ -108,9 +108,6 @@ Deno.test("soak: 10^6 child domains under one root, a cancel storm, a never-empt
 Deno.test({
   name:
     "inside whenAll cancelled by a failing sibling, a listener that resumes then throws: whenAll settles",
-  // Enabled once src/concurrency/_group.ts cancels its domain with onCancel() (which reports)
-  // instead of cancel() (which rethrows into the driver and abandons the trampoline's queue).
-  ignore: true,
   async fn() {
     const run = await runFixture("when_all_listener_throws.ts", [], ["--sibling"]);
     assert.equal(run.code, 0, run.stderr);
