@@ -23,10 +23,15 @@ export class PromiseAwaiter<T> extends CancellableAwaiter<T> {
 
   protected begin(): void {
     const wait = this.wait;
-    this.#promise.then(
-      (value) => void this.resolve(value, wait),
-      (error) => void this.reject(error, wait),
-    );
+    try {
+      this.#promise.then(
+        (value) => void this.resolve(value, wait),
+        (error) => void this.reject(error, wait),
+      );
+    } catch (error) {
+      // The Promise resolution procedure: a then() that throws rejects, unless it settled first.
+      this.reject(error, wait);
+    }
   }
 
   protected stop(): void {

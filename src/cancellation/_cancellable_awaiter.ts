@@ -65,7 +65,7 @@ export abstract class CancellableAwaiter<T> extends Awaiter<T> implements Cancel
           "await (call sleep(), schedule() or coAwait() again for each task)",
       );
     }
-    const wait = ++this.#wait;
+    ++this.#wait;
     this.#how = WOKEN;
     this.#outcome = undefined;
     this.#cancelledBy = null;
@@ -81,9 +81,9 @@ export abstract class CancellableAwaiter<T> extends Awaiter<T> implements Cancel
     try {
       this.begin();
     } catch (error) {
-      // Completed before throwing (a thenable that resolves, then throws): the first wins, as
-      // with a Promise whose executor throws after resolving.
-      if (this.#wait !== wait || this.#handle === null) return true;
+      // Never dropped, even if the wait completed first: the driver throws it at the `yield*`
+      // instead of resuming normally (still one resumption). An awaiter whose source has
+      // Promise semantics maps such a throw to `reject()` itself (see PromiseAwaiter).
       this.#release();
       throw error;
     }

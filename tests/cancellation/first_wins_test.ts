@@ -87,18 +87,26 @@ Deno.test("schedule: a late second run of an earlier hop's callback does not res
   return p;
 });
 
-Deno.test("schedule: an executor that runs the callback and then throws resumes with no error", () => {
+Deno.test("schedule: an executor that runs the callback, then throws: resumed once, the error is not dropped", () => {
+  const boom = new Error("after running it");
   const runsThenThrows: Executor = {
     execute(callback) {
       callback();
-      throw new Error("after running it");
+      throw boom;
     },
   };
+  let resumedNormally = 0;
   const t = task(function* () {
-    yield* schedule(runsThenThrows);
-    return "resumed";
+    try {
+      yield* schedule(runsThenThrows);
+      resumedNormally++;
+      return "resumed";
+    } catch (e) {
+      return e === boom ? "execute's error at the yield*" : "other";
+    }
   });
-  assert.equal(syncAwait(t()), "resumed");
+  assert.equal(syncAwait(t()), "execute's error at the yield*");
+  assert.equal(resumedNormally, 0);
 });
 
 Deno.test("via: an executor that runs the hop twice resumes the awaiter once", () => {
