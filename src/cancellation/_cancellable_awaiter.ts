@@ -77,7 +77,7 @@ export abstract class CancellableAwaiter<T> extends Awaiter<T> implements Cancel
     }
     this.#handle = handle;
     this.#domain = domain;
-    domain._listen(this); // addListener, without re-checking what was just checked
+    domain.addListener(this);
     try {
       this.begin();
     } catch (error) {

@@ -178,8 +178,8 @@ export class CancellationDomain implements CancellationListener, Disposable {
 
   /**
    * Cancels the domain and, through it, its children: the whole tree is marked cancelled first,
-   * then every registered listener is told once (this domain's in registration order, then its
-   * descendants'), then the `signal`s abort. Cancelling twice does nothing.
+   * then the `signal`s abort, then every registered listener is told once (this domain's in
+   * registration order, then its descendants'). Cancelling twice does nothing.
    *
    * @param reason Carried by the `CancelledError`s that result.
    * @throws What this domain's own listeners threw (several: an `AggregateError`), once all of
@@ -220,15 +220,6 @@ export class CancellationDomain implements CancellationListener, Disposable {
       listener.onCancel(this.#reason);
       return;
     }
-    (this.#listeners ??= new Set()).add(listener);
-    if (!this.#linked) CancellationDomain.#link(this);
-  }
-
-  /**
-   * @ignore `addListener` for the library's own awaiters, which have just read `cancelled`: no
-   * argument check and no second look up the chain (a suspension's hot path).
-   */
-  _listen(listener: CancellationListener): void {
     (this.#listeners ??= new Set()).add(listener);
     if (!this.#linked) CancellationDomain.#link(this);
   }
@@ -274,6 +265,10 @@ export class CancellationDomain implements CancellationListener, Disposable {
         for (const child of children) if (!child.#cancelled) domains.push(child);
       }
     }
+    // Then the signals, so that what a task hands a signal to (a fetch, an abortSignal()) sees
+    // it aborted before the task's cancellation resumes it. A throwing "abort" listener is the
+    // host's to report, as with any event listener.
+    for (const domain of domains) domain.#controller?.abort(reason);
     let errors: unknown[] | null = null;
     let descendants: unknown[] | null = null;
     for (let i = 0; i < domains.length; i++) {
@@ -289,8 +284,6 @@ export class CancellationDomain implements CancellationListener, Disposable {
         }
       }
     }
-    // Last: an abort listener that throws is reported by the host, possibly ending the process.
-    for (const domain of domains) domain.#controller?.abort(reason);
     if (descendants !== null) reportLater(descendants);
     return errors;
   }

@@ -266,3 +266,22 @@ Deno.test("CancelledError never throws on an unprintable reason", () => {
   };
   assert.equal(new CancelledError(hostile).reason, hostile);
 });
+
+Deno.test("a domain's signal is aborted before the tasks it cancels resume (their finally sees it)", async () => {
+  const parent = new CancellationDomain();
+  const child = new CancellationDomain(parent);
+  const seen: boolean[] = [];
+  const t = task(function* () {
+    try {
+      yield* sleep(60_000);
+    } finally {
+      seen.push(child.signal.aborted, parent.signal.aborted);
+    }
+  });
+  const signal = child.signal; // handed out before the cancellation
+  const p = start(withDomain(child, t()));
+  parent.cancel();
+  await assert.rejects(p, CancelledError);
+  assert.equal(signal.aborted, true);
+  assert.deepEqual(seen, [true, true]);
+});
