@@ -55,6 +55,7 @@ export {
 export { coAwait } from "./src/core/co_await.ts";
 export { Awaiter } from "./src/core/awaiter.ts";
 export { ready } from "./src/core/ready.ts";
+export { type Context, createContext } from "./src/core/context.ts";
 export {
   type Executor,
   inlineExecutor,
@@ -64,7 +65,7 @@ export {
 export { ManualExecutor } from "./src/executors/manual_executor.ts";
 export { schedule } from "./src/executors/schedule.ts";
 export { via } from "./src/executors/via.ts";
-export { spawn } from "./src/executors/spawn.ts";
+export { spawn, type SpawnOptions } from "./src/executors/spawn.ts";
 export {
   CancellationDomain,
   type CancellationListener,

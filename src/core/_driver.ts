@@ -35,6 +35,7 @@
 import {
   type ContextFrame,
   type DetachedTask,
+  EXECUTOR_OF,
   isTask,
   OWNER_SIGNAL,
   PUSH_SIGNAL,
@@ -240,6 +241,10 @@ export class Driver implements RunningDriver {
   /** Calls `awaitSuspend`; returns `this` to keep running, or what to run instead (or null). */
   #suspend(op: AwaitOp<unknown>): Driver | null {
     op.owner = this;
+    // What awaitSuspend starts (a group's members, a spawn, a fork) runs in the environment of
+    // the await, not of the segment's base.
+    this.ambient = op.ambient ?? this.#root;
+    this.context = op.context;
     this.#state = State.Suspending;
     this.#woken = false;
     let decision: unknown;
@@ -248,6 +253,11 @@ export class Driver implements RunningDriver {
       if (!isDecision(decision)) throw badDecision(decision);
     } catch (error) {
       return this.#resumeWith(op, Resume.Throw, error);
+    }
+    if (this.affinity !== null) {
+      // `schedule(ex)` under affinity: the rest of the root runs on ex.
+      const target = (op.awaitable as { [EXECUTOR_OF]?: Executor })[EXECUTOR_OF];
+      if (target !== undefined) this.affinity.executor = target;
     }
     if (decision === false || decision === op) return this.#resumeWith(op, Resume.Next, undefined);
     if (this.#woken) {
@@ -446,20 +456,32 @@ function schedule(driver: Driver): void {
   else runNow(driver);
 }
 
-/** Resumes `driver` on `executor` (scheduler affinity); an executor that fails, fails the root. */
-function hop(driver: Driver, executor: Executor): void {
+/**
+ * Runs `driver` from a callback given to `executor`. The callback runs the driver once: an
+ * executor that calls it again cannot resume the root a second time. Returns false if `execute`
+ * threw before calling it (the error is passed to `failed`).
+ */
+export function runOn(executor: Executor, driver: Driver, failed: (error: unknown) => void): void {
   let called = false;
   try {
     executor.execute(() => {
-      if (called) return; // an executor that calls twice cannot resume twice
+      if (called) return;
       called = true;
       runNow(driver);
     });
   } catch (error) {
-    if (called) throw error;
+    if (called) {
+      reportError(error); // it ran the work and then threw: nothing is left to fail
+      return;
+    }
     called = true;
-    driver.failResume(error);
+    failed(error);
   }
+}
+
+/** Resumes `driver` on `executor` (scheduler affinity); if that fails, so does the await. */
+function hop(driver: Driver, executor: Executor): void {
+  runOn(executor, driver, (error) => driver.failResume(error));
 }
 
 /**
@@ -510,4 +532,9 @@ export function runUntilBlocked(driver: Driver, pump: () => boolean): void {
   } finally {
     active = outer;
   }
+}
+
+/** @ignore For tests: slots the trampoline's queue holds right now (0 once it has drained). */
+export function trampolineBacklog(): number {
+  return queue.length;
 }

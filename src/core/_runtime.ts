@@ -48,6 +48,12 @@ export function done<T>(value: T): IteratorReturnResult<T> {
 }
 
 /**
+ * The executor an awaitable moves its awaiter onto (`schedule(ex)` has it): under scheduler
+ * affinity the root adopts it for the rest of its run.
+ */
+export const EXECUTOR_OF: unique symbol = Symbol("@coro/task:executor of");
+
+/**
  * A brand on `Task.prototype`, so that modules below `task.ts` (the driver, the root constructor)
  * can recognise a task without importing it (which would make an import circle).
  */

@@ -6,7 +6,7 @@
  */
 
 import type { Driver } from "./_driver.ts";
-import { done, rt, type Suspension } from "./_runtime.ts";
+import { type ContextFrame, done, rt, type Suspension } from "./_runtime.ts";
 import { installThenTrap } from "./_then_trap.ts";
 import {
   coAwaitSymbol,
@@ -28,6 +28,8 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
   readonly awaitable: SimpleAwaitable<T>;
   /** The driver that suspended here; set by the driver. */
   owner: Driver | null = null;
+  /** The context values in force where the await was made (new roots made in it inherit them). */
+  context: ContextFrame | null = null;
   #ambient: CancellationDomain | null = null;
   #yielded = false;
   #spent = false;
@@ -39,7 +41,11 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
   next(): IteratorResult<Suspension, T> {
     if (!this.#yielded) {
       this.#yielded = true;
-      this.#ambient = rt.driver?.ambient ?? null;
+      const driver = rt.driver;
+      if (driver !== null) {
+        this.#ambient = driver.ambient;
+        this.context = driver.context;
+      }
       return { done: false, value: this as unknown as Suspension };
     }
     // Only a driver resumes a suspension, and it set the owner first: anything else is a task
@@ -73,6 +79,11 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
 
   get done(): boolean {
     return this.owner!.finished;
+  }
+
+  /** The ambient domain where the await was made, or null for the root's. */
+  get ambient(): CancellationDomain | null {
+    return this.#ambient;
   }
 
   get domain(): CancellationDomain {
