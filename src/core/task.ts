@@ -40,15 +40,17 @@ export type TaskStatus = "armed" | "launched" | "done" | "destroyed" | "empty";
 //
 // | from      | event                                                  | to        |
 // |-----------|--------------------------------------------------------|-----------|
-// | ARMED     | next() with fewer than INLINE_LIMIT tasks on the stack | RUNNING   |
+// | ARMED     | next() with fewer than INLINE_LIMIT tasks on the stack | RUNNING, or SCOPED with its own allocator |
 // | ARMED     | next() at INLINE_LIMIT: push signal to the driver      | DETACHED  |
 // | ARMED     | destroy(), or throw()/return() (its awaiter unwinds)   | DESTROYED |
 // | ARMED     | move()                                                 | EMPTY (the new task is ARMED) |
-// | DETACHED  | _attach() (the driver runs it as a segment)            | RUNNING   |
+// | DETACHED  | _attach() (the driver runs it as a segment)            | RUNNING or SCOPED |
+// | RUNNING   | its first frame comes from an inherited allocator      | SCOPED    |
 // | DETACHED  | throw()/return() before the driver ran it              | DESTROYED |
 // | RUNNING   | the body ended, no forks left running                  | DONE      |
 // | RUNNING   | the body ended, forks still unwinding                  | DRAINING  |
 // | RUNNING   | ended on the driver's stack: _complete()               | COMPLETED |
+// | SCOPED    | (as RUNNING: the same transitions)                     |           |
 // | DRAINING  | next()/throw()/return() after the forks unwound        | DONE      |
 // | COMPLETED | next()/throw()/return(): the outcome is delivered      | DONE      |
 // | DONE      | destroy()                                              | DESTROYED |
@@ -56,7 +58,9 @@ export type TaskStatus = "armed" | "launched" | "done" | "destroyed" | "empty";
 //
 // DETACHED: launched, handed to the driver's stack, not yet running there. COMPLETED: finished
 // on the driver's stack, outcome not yet taken by the awaiter's `yield*`. DRAINING: the body has
-// ended; the task waits for its unjoined forks before it completes.
+// ended; the task waits for its unjoined forks before it completes. SCOPED: running, and its
+// allocator is the environment of what it runs (it sets the driver's `resource` around each
+// step): a state of its own, so that `next()` of an ordinary task pays nothing for it.
 const ARMED = 0;
 const RUNNING = 1;
 const DETACHED = 2;
@@ -65,6 +69,7 @@ const DONE = 4;
 const DESTROYED = 5;
 const EMPTY = 6;
 const DRAINING = 7;
+const SCOPED = 8;
 
 /** How `_resumeAbruptly` resumes the body. */
 const enum Abrupt {
@@ -96,6 +101,7 @@ const STATUS: readonly TaskStatus[] = [
   "done",
   "destroyed",
   "empty",
+  "launched",
   "launched",
 ];
 
@@ -197,14 +203,17 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
   /** @ignore Resumes the coroutine; its first call launches it. Driven by `yield*`. */
   next(input?: unknown): IteratorResult<Suspension, T> {
     if (this._state !== RUNNING) {
+      if (this._state === SCOPED) return this._resumeAbruptly(Abrupt.Next, input);
       if (this._state !== ARMED) return this._settle(Call.Next, input);
       if (rt.driver === null) throw drivenByHand();
       if (rt.depth >= INLINE_LIMIT) return this._detach();
+      if (this._ext?.scoped === true) {
+        this._state = SCOPED;
+        return this._resumeAbruptly(Abrupt.Next, input);
+      }
       this._state = RUNNING;
     }
     // Kept apart from _resumeAbruptly: this is the path every await takes.
-    const scoped = this._ext;
-    if (scoped !== null && scoped.scoped) return this._resumeAbruptly(Abrupt.Next, input);
     const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
     rt.depth++;
@@ -225,13 +234,13 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** @ignore Throws `error` into the coroutine at its suspension point. Driven by `yield*`. */
   throw(error: unknown): IteratorResult<Suspension, T> {
-    if (this._state !== RUNNING) return this._settle(Call.Throw, error);
+    if (this._state !== RUNNING && this._state !== SCOPED) return this._settle(Call.Throw, error);
     return this._resumeAbruptly(Abrupt.Throw, error);
   }
 
   /** @ignore Unwinds the coroutine through its `finally` blocks. Driven by `yield*`. */
   return(value?: unknown): IteratorResult<Suspension, T> {
-    if (this._state !== RUNNING) return this._settle(Call.Return, value);
+    if (this._state !== RUNNING && this._state !== SCOPED) return this._settle(Call.Return, value);
     return this._resumeAbruptly(Abrupt.Return, value);
   }
 
@@ -243,7 +252,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
    * @throws {TaskStateError} If the task is running: the awaiter holds it.
    */
   move(): Task<T> {
-    if (this._state === RUNNING || this._state === DETACHED || this._state === DRAINING) {
+    if (STATUS[this._state] === "launched") {
       throw new TaskStateError(
         "cannot move a launched task: its awaiter owns it until it finishes",
         this.status,
@@ -279,6 +288,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
         this._state = DESTROYED;
         return;
       case RUNNING:
+      case SCOPED:
       case DETACHED:
       case DRAINING:
         throw new TaskStateError(
@@ -301,7 +311,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** @ignore Called by the driver when it takes a detached task onto its stack. */
   _attach(): void {
-    this._state = RUNNING;
+    this._state = this._ext?.scoped === true ? SCOPED : RUNNING;
   }
 
   /** @ignore Called by the driver when a detached task ended: keeps the outcome for delivery. */
@@ -328,8 +338,10 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     let resource = this._ext?.resource ?? null;
     if (resource === null) {
       resource = rt.driver?.resource ?? null;
-      if (resource !== null) this._extras().scoped = true;
-      else resource = getDefaultResource();
+      if (resource !== null) {
+        this._extras().scoped = true;
+        if (this._state === RUNNING) this._state = SCOPED;
+      } else resource = getDefaultResource();
     }
     this._frame = allocateFrame(resource);
     if (resource !== newDeleteResource) this._extras().resource = resource;
