@@ -26,11 +26,12 @@ import {
 } from "./_runtime.ts";
 import { TaskExtras, type TaskScope } from "./_task_extras.ts";
 import { noteTask, TASK_INFO, type TaskInfo } from "./_stack.ts";
-import { TaskAwaitable } from "./_task_awaitable.ts";
 import { installThenTrap } from "./_then_trap.ts";
 import { coAwaitSymbol, type Operation, type SimpleAwaitable } from "./awaitable.ts";
 import { AwaitOp } from "./awaiter.ts";
 import { TaskStateError } from "./task_state_error.ts";
+import { inlineExecutor } from "../executors/executor.ts";
+import { Spawn } from "../executors/_spawn.ts";
 
 /** What a task can be: see {@linkcode Task.status}. */
 export type TaskStatus = "armed" | "launched" | "done" | "destroyed" | "empty";
@@ -197,7 +198,8 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
    */
   [coAwaitSymbol](): SimpleAwaitable<T> {
     if (this._state !== ARMED) throw notArmed(this);
-    return new TaskAwaitable<T>(this);
+    // spawn's awaiter is exactly this: a root of its own in the awaiter's domain.
+    return new Spawn<T>(inlineExecutor, this, false);
   }
 
   /** @ignore Resumes the coroutine; its first call launches it. Driven by `yield*`. */
