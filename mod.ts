@@ -64,12 +64,20 @@ export { ManualExecutor } from "./src/executors/manual_executor.ts";
 export { schedule } from "./src/executors/schedule.ts";
 export { via } from "./src/executors/via.ts";
 export { spawn } from "./src/executors/spawn.ts";
-export { CancellationDomain, type CancellationListener } from "./src/cancellation/cancellation_domain.ts";
+export {
+  CancellationDomain,
+  type CancellationListener,
+} from "./src/cancellation/cancellation_domain.ts";
 export { CancelledError } from "./src/cancellation/cancelled_error.ts";
 export { withDomain } from "./src/cancellation/with_domain.ts";
 export { currentDomain } from "./src/cancellation/current_domain.ts";
 export { sleep } from "./src/cancellation/sleep.ts";
-export { type SettledResult, whenAll, whenAllSettled } from "./src/concurrency/when_all.ts";
+export {
+  type SettledResult,
+  whenAll,
+  type WhenAllOptions,
+  whenAllSettled,
+} from "./src/concurrency/when_all.ts";
 export { type AnyResult, whenAny } from "./src/concurrency/when_any.ts";
 export { fork, type Forked, join } from "./src/concurrency/fork.ts";
 export type { AwaitResult } from "./src/core/await_result.ts";
