@@ -10,7 +10,7 @@ import type { CoroutineHandle, SimpleAwaitable } from "../core/awaitable.ts";
 import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 import { CancelledError } from "../cancellation/cancelled_error.ts";
 import type { TaskScope } from "../core/_task_extras.ts";
-import { cancelInternally, destroyRoot, ErrorChain } from "./_unwind.ts";
+import { cancelInternally, destroyRoot, ErrorChain, reportLate } from "./_unwind.ts";
 
 /** Who waits on a fork that has been handed to `join` (a group) and at which index. */
 interface Joiner {
@@ -96,7 +96,11 @@ export class ForkedImpl<T> implements Completion {
       threw = true;
       outcome = new CancelledError("the forked task was destroyed");
     }
-    if (this.#state === CONSUMED) return;
+    if (this.#state === CONSUMED) {
+      // Released by a destroyed join or task before it could end: nobody waits for it any more.
+      if (threw) reportLate(outcome);
+      return;
+    }
     this.#state = SETTLED;
     this.threw = threw;
     this.outcome = outcome;

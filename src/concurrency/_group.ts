@@ -36,7 +36,7 @@ import { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 import { CancelledError } from "../cancellation/cancelled_error.ts";
 import { Task } from "../core/task.ts";
 import { TaskStateError } from "../core/task_state_error.ts";
-import { cancelInternally, destroyRoot, ErrorChain } from "./_unwind.ts";
+import { cancelInternally, destroyRoot, ErrorChain, reportLate } from "./_unwind.ts";
 
 /** Every result; the first failure cancels the rest and is rethrown once all have ended. */
 export const ALL = 0;
@@ -294,7 +294,11 @@ export class Group<R> extends Awaiter<R> {
 
   /** One input ended (a launched member, or a claimed fork). */
   memberDone(index: number, threw: boolean, outcome: unknown): void {
-    if (this.#finished) return;
+    if (this.#finished) {
+      // Only after the awaiter was destroyed: the member was queued, or nested too deep.
+      if (threw) reportLate(outcome);
+      return;
+    }
     if (this.#members[index] !== null) {
       this.#members[index] = null;
       this.#launched--;

@@ -22,11 +22,12 @@ import type { CancellationDomain } from "../cancellation/cancellation_domain.ts"
 const UNWIND_ATTEMPTS = 1000;
 
 /**
- * How many owners may unwind their members synchronously inside each other. Past it, a member is
- * destroyed through the trampoline instead (it unwinds soon after, and the native stack stays
- * bounded); nothing it throws can then reach the owner, which has ended.
+ * How many owners may unwind their members synchronously inside each other (about ten native
+ * frames each). Past it, a member is destroyed through the trampoline instead: it unwinds soon
+ * after and the native stack stays bounded, but its owner has ended by then, so what it throws
+ * is reported with {@linkcode reportLate}.
  */
-const MAX_NESTED_UNWINDS = 200;
+const MAX_NESTED_UNWINDS = 256;
 
 let nestedUnwinds = 0;
 
@@ -54,6 +55,18 @@ export function destroyRoot(driver: Driver): void {
   } finally {
     nestedUnwinds--;
   }
+}
+
+/**
+ * Reports an error that has nobody left to receive it (a member that ended after its destroyed
+ * owner had finished): with `reportError` where the host has it, as cancellation listeners' errors
+ * are, else on the console. `CancelledError`s are how such members are meant to end: dropped.
+ */
+export function reportLate(error: unknown): void {
+  if (error instanceof CancelledError) return;
+  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
+  if (typeof report === "function") report(error);
+  else console.error(error);
 }
 
 /** An outcome that collects errors by the rule above. */
