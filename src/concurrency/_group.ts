@@ -25,17 +25,16 @@
  * @module
  */
 
-import type { Completion, Driver } from "../core/_driver.ts";
-import { runNow } from "../core/_driver.ts";
+import { type Completion, type Driver, runNow } from "../core/_driver.ts";
 import { newRoot } from "../core/_root.ts";
 import { ForkedImpl } from "./_forked.ts";
-import { toOperation } from "../core/_operation.ts";
-import type { CoroutineHandle, Operation } from "../core/awaitable.ts";
+import type { CoroutineHandle } from "../core/awaitable.ts";
 import { Awaiter } from "../core/awaiter.ts";
 import { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 import { CancelledError } from "../cancellation/cancelled_error.ts";
 import { Task } from "../core/task.ts";
 import { TaskStateError } from "../core/task_state_error.ts";
+import { abandon, checkInputs, concurrencyOf, type Input, normalize } from "./_group_inputs.ts";
 import { cancelInternally, destroyRoot, ErrorChain, reportLate } from "./_unwind.ts";
 
 /** Every result; the first failure cancels the rest and is rethrown once all have ended. */
@@ -53,9 +52,6 @@ const NAMES = ["whenAll", "whenAllSettled", "whenAny", "join"];
 export type SettledResult<T> =
   | { status: "fulfilled"; value: T }
   | { status: "rejected"; reason: unknown };
-
-/** One input, normalized: an operation to start, or a fork that is already running. */
-type Input = Operation<unknown> | ForkedImpl<unknown>;
 
 /** The completion of one started input: reports to its group with its index. */
 class Member implements Completion {
@@ -111,83 +107,6 @@ export function makeGroup<R>(
     abandon(args);
     if (list !== args) abandon(list);
     throw error;
-  }
-}
-
-/** Reads `{ concurrency }`; a typed error at the call for anything but a positive integer. */
-function concurrencyOf(name: string, options: unknown): number {
-  if (options === undefined) return Infinity;
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `${name}(tasks, options): options must be an object such as { concurrency: 4 }, got ` +
-        (options === null ? "null" : typeof options),
-    );
-  }
-  const n = (options as { concurrency?: unknown }).concurrency;
-  if (n === undefined) return Infinity;
-  if (typeof n !== "number") {
-    throw new TypeError(
-      `${name}(tasks, { concurrency }): concurrency must be a number (a positive integer, or ` +
-        `Infinity for no limit), got ${typeof n}`,
-    );
-  }
-  if (!(n >= 1) || (n !== Infinity && !Number.isInteger(n))) {
-    throw new RangeError(
-      `${name}(tasks, { concurrency }): concurrency must be a positive integer (or Infinity for ` +
-        `no limit), got ${n}`,
-    );
-  }
-  return n;
-}
-
-/** Turns the arguments into inputs; throws a `TypeError` for what cannot be awaited. */
-export function normalize(name: string, args: readonly unknown[]): Input[] {
-  const inputs: Input[] = new Array(args.length);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (Array.isArray(a)) {
-      throw new TypeError(
-        `${name}(): argument ${i} is an array, which is not an operation: pass one array ` +
-          `alone (${name}(tasks)), or spread it (${name}(...tasks))`,
-      );
-    }
-    inputs[i] = a instanceof ForkedImpl ? a : toOperation(a as Operation<unknown>);
-  }
-  return inputs;
-}
-
-/** Why an input cannot be started, or null. Duplicates count: a task has one owner. */
-function checkInputs(inputs: readonly Input[]): TaskStateError | null {
-  let seen: Set<unknown> | null = null;
-  for (const input of inputs) {
-    if (input instanceof Task) {
-      if (input.status !== "armed") {
-        try {
-          input._launch();
-        } catch (error) {
-          return error as TaskStateError;
-        }
-      }
-    } else if (input instanceof ForkedImpl) {
-      const why = input.unavailable();
-      if (why !== null) return new TaskStateError(why, "launched");
-    } else continue;
-    seen ??= new Set();
-    if (seen.has(input)) {
-      return new TaskStateError(
-        "the same task was passed twice: a task has one owner and is awaited once",
-        "armed",
-      );
-    }
-    seen.add(input);
-  }
-  return null;
-}
-
-/** Destroys the armed tasks among inputs that will never start (their owner gave up). */
-function abandon(inputs: readonly unknown[]): void {
-  for (const input of inputs) {
-    if (input instanceof Task && input.status === "armed") input.destroy();
   }
 }
 
@@ -371,22 +290,20 @@ export class Group<R> extends Awaiter<R> {
       }
       return; // a claimed running fork reports through memberDone
     }
-    if (input instanceof Task && input.status !== "armed") {
-      // Only whenAllSettled gets here: a task it cannot start is rejected in its slot.
-      try {
-        input._launch();
-      } catch (error) {
-        this.#record(i, true, error);
-      }
-      return;
-    }
     let domain = this.#domain!;
     if (this.#mode === ANY) {
       domain = new CancellationDomain(domain);
       if (this.#winner >= 0) domain.cancel("whenAny: another operation finished first");
     }
     const member = new Member(this as Group<unknown>, i, domain);
-    member.driver = newRoot(input, domain, member);
+    try {
+      member.driver = newRoot(input, domain, member);
+    } catch (error) {
+      // A task that is not armed: whenAllSettled rejects it in its slot; for whenAll it was armed
+      // when checked, so it was launched elsewhere while it waited for a slot: a failure.
+      this.#record(i, true, error);
+      return;
+    }
     this.#members[i] = member;
     this.#launched++;
     // The driver may run now or, when roots are nested deep on the native stack, a little
