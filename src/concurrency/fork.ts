@@ -35,7 +35,7 @@ import { Task } from "../core/task.ts";
  * });
  * const main = task(function* () {
  *   const f: Forked<number> = yield* fork(answer());
- *   assert.equal(f.settled, true); // it ran to its end before fork() returned
+ *   assert.equal(f.settled, true); // here it ran to its end before fork() returned
  *   return yield* f; // joins it
  * });
  * assert.equal(await start(main()), 42);
