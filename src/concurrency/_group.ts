@@ -129,6 +129,8 @@ export class Group<R> extends Awaiter<R> {
   #next = 0;
   #starting = false;
   #launching = false;
+  /** Running forks claimed (their domains listen to this group's). */
+  #joined = 0;
   /** No more launches: a finite-concurrency group that failed or was cancelled. */
   #stopped = false;
   /** `whenAll`: the outcome's error; `whenAny`: the winner's error and the losers'. */
@@ -183,6 +185,7 @@ export class Group<R> extends Awaiter<R> {
       input.claim(this as Group<unknown>, i);
       // Cancelling the group cancels the fork (and, for whenAny, it can lose on its own).
       this.#domain.addListener(input.domain);
+      this.#joined++;
     }
     this.#launch();
     this.#starting = false;
@@ -354,7 +357,14 @@ export class Group<R> extends Awaiter<R> {
   #finish(): void {
     this.#finished = true;
     this.#parentCancelled = this.#parent!.cancelled;
-    // The domains stay linked to the parent: see the module documentation.
+    // The domains stay linked to the parent (see the module documentation). A joined fork's own
+    // domain stays linked to the domain it was forked in; its tie to this group's domain (so that
+    // a failure here cancels it) is no longer needed, and would keep this domain linked for good.
+    if (this.#joined > 0) {
+      for (const input of this.#inputs) {
+        if (input instanceof ForkedImpl) this.#domain!.removeListener(input.domain);
+      }
+    }
     this.#domain = null;
     this.#members = [];
     const handle = this.#handle;
