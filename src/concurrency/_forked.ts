@@ -89,13 +89,10 @@ export class ForkedImpl<T> implements Completion {
     this.outcome = undefined;
   }
 
-  complete(threw: boolean, outcome: unknown, destroyed: boolean): void {
+  /** A destroyed root ends with a `CancelledError`, or with what its `finally` threw. */
+  complete(threw: boolean, outcome: unknown): void {
     // Its domain stays linked to the one it was forked in: what it left running is still reached.
     this.driver = null;
-    if (destroyed) {
-      threw = true;
-      outcome = new CancelledError("the forked task was destroyed");
-    }
     if (this.#state === CONSUMED) {
       // Released by a destroyed join or task before it could end: nobody waits for it any more.
       if (threw) reportLate(outcome);

@@ -67,10 +67,10 @@ class Member implements Completion {
     this.domain = domain;
   }
 
-  complete(threw: boolean, outcome: unknown, destroyed: boolean): void {
+  /** A destroyed root ends with a `CancelledError`, or with what its `finally` threw. */
+  complete(threw: boolean, outcome: unknown): void {
     this.driver = null;
-    if (destroyed) this.group.memberDone(this.index, true, new CancelledError("destroyed"));
-    else this.group.memberDone(this.index, threw, outcome);
+    this.group.memberDone(this.index, threw, outcome);
   }
 }
 
