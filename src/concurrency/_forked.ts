@@ -72,13 +72,13 @@ export class ForkedImpl<T> implements Completion {
    * The join that claimed it was destroyed: unwind the fork now if it is suspended (it reports
    * to the joiner, which collects what it throws), else cancel it; nobody reads its outcome.
    */
-  release(joiner: Joiner, errors: ErrorChain): void {
+  release(joiner: Joiner): void {
     if (this.#joiner !== joiner) return;
     if (this.driver !== null) destroyRoot(this.driver);
     if (this.#joiner !== joiner) return; // it ended and reported
     this.#joiner = null;
     this.#state = CONSUMED;
-    cancelInternally(this.domain, "the join waiting for this fork was destroyed", errors);
+    cancelInternally(this.domain, "the join waiting for this fork was destroyed");
   }
 
   /** Its outcome has been delivered (or dropped): it cannot be joined again. */
@@ -128,7 +128,7 @@ export class ForkScope implements TaskScope, SimpleAwaitable<void> {
   #handle: CoroutineHandle | null = null;
   /** The body's exception, then every fork error attached to it. */
   readonly #errors = new ErrorChain();
-  /** Whether a fork (or a cancellation listener) added an error the body did not throw. */
+  /** Whether a fork added an error the body did not throw. */
   #forkFailed = false;
 
   add(fork: ForkedImpl<unknown>): void {
@@ -159,7 +159,7 @@ export class ForkScope implements TaskScope, SimpleAwaitable<void> {
       }
     }
     for (const fork of this.#forks) {
-      this.#cancel(fork, "the task that forked it ended without joining it");
+      cancelInternally(fork.domain, "the task that forked it ended without joining it");
       if (destroying) fork.driver?.handle?.destroy();
     }
     if (this.#running === 0 && !this.#forkFailed) return null;
@@ -195,18 +195,10 @@ export class ForkScope implements TaskScope, SimpleAwaitable<void> {
       // Queued or running: it unwinds when it runs; nobody reads its outcome any more.
       this.#forks.delete(fork);
       fork.consume();
-      this.#cancel(fork, "the task that forked it was destroyed");
+      cancelInternally(fork.domain, "the task that forked it was destroyed");
     }
     const errors = this.#errors;
     if (this.#forkFailed || !(errors.error instanceof CancelledError)) errors.rethrow();
-  }
-
-  #cancel(fork: ForkedImpl<unknown>, reason: string): void {
-    try {
-      fork.domain.cancel(reason);
-    } catch (error) {
-      this.#attach(error);
-    }
   }
 
   /** Attaches a fork's error; cancellations are how unjoined forks are meant to end. */

@@ -253,7 +253,7 @@ export class Group<R> extends Awaiter<R> {
       else {
         this.#errors.first(outcome);
         this.#stop();
-        cancelInternally(this.#domain!, outcome, this.#errors);
+        cancelInternally(this.#domain!, outcome);
       }
     }
   }
@@ -347,9 +347,9 @@ export class Group<R> extends Awaiter<R> {
       if (i === this.#winner) continue;
       const input = inputs[i];
       const member = this.#members[i];
-      if (member !== null) cancelInternally(member.domain, reason, this.#errors);
+      if (member !== null) cancelInternally(member.domain, reason);
       else if (input instanceof ForkedImpl && input.isJoinedBy(this as Group<unknown>, i)) {
-        cancelInternally(input.domain, reason, this.#errors);
+        cancelInternally(input.domain, reason);
       }
     }
   }
@@ -393,14 +393,14 @@ export class Group<R> extends Awaiter<R> {
       if (driver) destroyRoot(driver);
     }
     for (const input of inputs) {
-      if (input instanceof ForkedImpl) input.release(this as Group<unknown>, this.#errors);
+      if (input instanceof ForkedImpl) input.release(this as Group<unknown>);
     }
     this.#finished = true;
     this.#members = [];
     // What is still queued or running sees the cancellation when it runs.
     const domain = this.#domain;
     this.#domain = null;
-    if (domain !== null) cancelInternally(domain, "the awaiter was destroyed", this.#errors);
+    if (domain !== null) cancelInternally(domain, "the awaiter was destroyed");
     // A pending CancelledError is how the destroyed work was ending anyway: not worth reporting.
     if (!(this.#errors.error instanceof CancelledError)) this.#errors.rethrow();
   }

@@ -16,6 +16,7 @@
 
 import type { Driver } from "../core/_driver.ts";
 import { CancelledError } from "../cancellation/cancelled_error.ts";
+import { reportError } from "../core/_report.ts";
 import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 
 /** How many times an unwinding that suspends again is destroyed again (as `syncAwait` does). */
@@ -59,14 +60,13 @@ export function destroyRoot(driver: Driver): void {
 
 /**
  * Reports an error that has nobody left to receive it (a member that ended after its destroyed
- * owner had finished): with `reportError` where the host has it, as cancellation listeners' errors
- * are, else on the console. `CancelledError`s are how such members are meant to end: dropped.
+ * owner had finished, a cancellation listener that threw), as the library reports a throwing
+ * listener: with the host's `reportError`, after the current job, so that the unwinding in
+ * progress completes first. `CancelledError`s are how such members are meant to end: dropped.
  */
 export function reportLate(error: unknown): void {
   if (error instanceof CancelledError) return;
-  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-  if (typeof report === "function") report(error);
-  else console.error(error);
+  queueMicrotask(() => reportError(error));
 }
 
 /** An outcome that collects errors by the rule above. */
@@ -107,17 +107,14 @@ export class ErrorChain {
 }
 
 /**
- * Cancels `domain` from inside the library: a listener that throws cannot stop the caller's
- * bookkeeping; its error is attached to `errors` instead of escaping into a driver.
+ * Cancels `domain` from inside the library, as a parent domain does (`onCancel`): a listener that
+ * throws cannot interrupt the caller's bookkeeping; its error is reported (see API.md,
+ * Cancellation domains), never thrown into a driver.
  */
-export function cancelInternally(
-  domain: CancellationDomain,
-  reason: unknown,
-  errors: ErrorChain,
-): void {
+export function cancelInternally(domain: CancellationDomain, reason: unknown): void {
   try {
-    domain.cancel(reason);
+    domain.onCancel(reason);
   } catch (error) {
-    errors.later(error);
+    reportLate(error); // a domain whose onCancel still rethrows its listeners' errors
   }
 }
