@@ -299,3 +299,60 @@ Deno.test("the array is read at the call: changing it afterwards changes nothing
   tasks[0] = leaf(100);
   assert.deepEqual(syncAwait(all), [1, 2]);
 });
+
+Deno.test("an input whose awaitSuspend throws is a failure like any other: the never-launched are destroyed", () => {
+  const before = defaultBytesInUse();
+  const probe = new Probe();
+  const broken = {
+    awaitReady: () => false,
+    awaitSuspend: (): boolean => {
+      throw new URIError("broken awaitable");
+    },
+    awaitResume: () => 0,
+  };
+  const tail = [probe.job(2, -1), probe.job(3, -1)];
+  assert.throws(
+    () => syncAwait(whenAll([probe.job(0, -1), broken, ...tail], { concurrency: 1 })),
+    URIError,
+  );
+  assert.deepEqual(probe.launched, [0]);
+  assert.deepEqual(tail.map((t) => t.status), ["destroyed", "destroyed"]);
+  assert.equal(defaultBytesInUse(), before);
+});
+
+Deno.test("in a domain cancelled already, the array forms start nothing and destroy their tasks", async () => {
+  const domain = new CancellationDomain();
+  domain.cancel("gone");
+  const tasks = [later(1, 0), later(2, 0)];
+  await assert.rejects(
+    start(withDomain(domain, whenAll(tasks, { concurrency: 1 }))),
+    (e) => e instanceof CancelledError && e.reason === "gone",
+  );
+  assert.deepEqual(tasks.map((t) => t.status), ["destroyed", "destroyed"]);
+  const settled = [later(1, 0), later(2, 0)];
+  const out = await start(withDomain(domain, whenAllSettled(settled, { concurrency: 1 })));
+  assert.ok(out.every((x) => x.status === "rejected" && x.reason instanceof CancelledError));
+  assert.deepEqual(settled.map((t) => t.status), ["destroyed", "destroyed"]);
+});
+
+Deno.test("whenAllSettled: the same fork or task twice is rejected in the second slot, nothing hangs", async () => {
+  const main = task(function* () {
+    const f = yield* fork(later(1, 1));
+    const t = leaf(2);
+    return yield* whenAllSettled([f, f, t, t], { concurrency: 1 });
+  });
+  const out = await start(main());
+  assert.deepEqual(out[0], { status: "fulfilled", value: 1 });
+  assert.ok(out[1].status === "rejected" && out[1].reason instanceof TaskStateError);
+  assert.deepEqual(out[2], { status: "fulfilled", value: 2 });
+  assert.ok(out[3].status === "rejected" && out[3].reason instanceof TaskStateError);
+});
+
+Deno.test("whenAll over one array: the same task twice is a TaskStateError and nothing starts", () => {
+  const probe = new Probe();
+  const t = probe.job(1, -1);
+  const other = probe.job(2, -1);
+  assert.throws(() => syncAwait(whenAll([other, t, t], { concurrency: 2 })), TaskStateError);
+  assert.deepEqual(probe.launched, []);
+  assert.equal(other.status, "destroyed");
+});
