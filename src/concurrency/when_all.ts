@@ -57,7 +57,9 @@ export interface WhenAllOptions {
  * running through `currentDomain()` is still reached by the outer cancellation; a `whenAll` that
  * returned normally leaves that domain uncancelled. If the awaiter is destroyed (e.g. `syncAwait`
  * gives up on a host wait), the inputs are unwound at once and the awaiter's unwinding ends with
- * the pending failure and what their `finally` blocks threw, by the same rule.
+ * the pending failure and what their `finally` blocks threw, by the same rule. (Past 256 groups
+ * or forks nested inside each other, the deeper ones unwind right after instead, to keep the
+ * native stack bounded, and what they throw is reported with `reportError`.)
  *
  * @typeParam A The tuple of inputs.
  * @param operations What to run.

@@ -147,3 +147,33 @@ Deno.test("a throwing finally 200 groups deep reaches syncAwait's caller when th
   assert.throws(() => syncAwait(nestedAll(200, bottom)), /from the bottom/);
   assert.equal(defaultBytesInUse(), before);
 });
+
+Deno.test("a throwing finally deeper than the synchronous unwinding bound is reported, not lost", async () => {
+  const before = defaultBytesInUse();
+  const reported: unknown[] = [];
+  const onError = (event: ErrorEvent) => {
+    event.preventDefault();
+    reported.push(event.error);
+  };
+  globalThis.addEventListener("error", onError);
+  try {
+    const bottom = task(function* (): Generator<Suspension, number, unknown> {
+      try {
+        yield* sleep(60_000);
+        return 0;
+      } finally {
+        // deno-lint-ignore no-unsafe-finally
+        throw new Error("from 1000 deep");
+      }
+    });
+    // 1000 groups deep: past the bound, the bottom unwinds from the trampoline after its owner
+    // ended, so syncAwait cannot throw it; it is reported instead.
+    assert.throws(() => syncAwait(nestedAll(1000, bottom)), SyncAwaitError);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(reported.length, 1);
+    assert.match((reported[0] as Error).message, /from 1000 deep/);
+  } finally {
+    globalThis.removeEventListener("error", onError);
+  }
+  assert.equal(defaultBytesInUse(), before);
+});
