@@ -23,6 +23,14 @@ export function concurrencyOf(name: string, options: unknown): number {
         (options === null ? "null" : typeof options),
     );
   }
+  const proto = Object.getPrototypeOf(options);
+  if (proto !== Object.prototype && proto !== null) {
+    // Most likely an input after the array, which would otherwise be silently ignored.
+    throw new TypeError(
+      `${name}(tasks, options): options must be a plain object such as { concurrency: 4 }, got ` +
+        `${proto?.constructor?.name ?? "an object"}: put every input in the array`,
+    );
+  }
   const n = (options as { concurrency?: unknown }).concurrency;
   if (n === undefined) return Infinity;
   if (typeof n !== "number") {

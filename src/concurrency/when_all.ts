@@ -104,8 +104,8 @@ export function whenAll<A extends readonly (Awaitable<unknown> | Operation<unkno
  * @param operations What to run, in one array.
  * @param options `concurrency`: how many to run at once.
  * @returns An operation; `yield*` it inside a task.
- * @throws {TypeError} At the call, for an element that cannot be awaited, options that are not an
- * object, or a `concurrency` that is not a number.
+ * @throws {TypeError} At the call, for an element that cannot be awaited, options that are not a
+ * plain object (an input passed after the array, say), or a `concurrency` that is not a number.
  * @throws {RangeError} At the call, for a `concurrency` that is not a positive integer (or
  * `Infinity`). After a bad call the armed tasks in the array have been destroyed.
  *

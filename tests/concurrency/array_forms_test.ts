@@ -288,6 +288,10 @@ Deno.test("misuse of the array forms: typed errors naming the fix", () => {
   assert.throws(() => untyped(whenAll, [leaf(1)], {}, {}), /one array/);
   assert.throws(() => untyped(whenAny, [leaf(1)], { concurrency: 1 }), /one array/);
   assert.throws(() => untyped(whenAll, [leaf(1), 42]), TypeError);
+  const after = leaf(2);
+  assert.throws(() => untyped(whenAll, [leaf(1)], after), /put every input in the array/);
+  assert.equal(after.status, "destroyed");
+  assert.throws(() => untyped(whenAllSettled, [leaf(1)], [leaf(2)]), /plain object/);
   // join takes an array too, with the same checks.
   assert.throws(() => untyped(join, [leaf(1)], leaf(2)), /one array/);
 });
