@@ -533,3 +533,8 @@ export function runUntilBlocked(driver: Driver, pump: () => boolean): void {
     active = outer;
   }
 }
+
+/** @ignore For tests: slots the trampoline's queue holds right now (0 once it has drained). */
+export function trampolineBacklog(): number {
+  return queue.length;
+}
