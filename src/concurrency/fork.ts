@@ -101,8 +101,8 @@ class Fork<T> extends Awaiter<Forked<T>> {
 }
 
 /**
- * Starts `operation` at once and gives a {@linkcode Forked} handle when it first suspends or
- * ends (the paper's `cilk_spawn`): `const f = yield* fork(t)`. The awaiter goes on concurrently;
+ * Starts `operation` and gives a {@linkcode Forked} handle once it first suspends or ends (the
+ * paper's `cilk_spawn`): `const f = yield* fork(t)`. The awaiter goes on concurrently;
  * `join(f, ...)` (`cilk_sync`) waits for it and gives its value.
  *
  * The fork runs in a child cancellation domain of the awaiter's ambient domain, so cancelling the
