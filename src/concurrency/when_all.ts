@@ -151,6 +151,8 @@ export function whenAll(...args: unknown[]): Operation<unknown> {
  * `{ status: "rejected", reason }` (like `Promise.allSettled`; cppcoro's `when_all_ready`). One
  * failure cancels nothing. A task that is not armed is rejected in its slot with
  * `TaskStateError`; if the awaiter's domain is cancelled, the inputs are cancelled and report it.
+ * If the awaiter is destroyed, the inputs are unwound at once and what their `finally` blocks
+ * throw ends its unwinding, attached as for {@linkcode whenAll}.
  *
  * @typeParam A The tuple of inputs.
  * @param operations What to run.
