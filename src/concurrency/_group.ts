@@ -152,6 +152,13 @@ export class Group<R> extends Awaiter<R> {
   }
 
   awaitSuspend(handle: CoroutineHandle): boolean {
+    if (this.#handle !== null || this.#finished) {
+      throw new TaskStateError(
+        `this ${NAMES[this.#mode]}() was awaited already: it owns its inputs and runs them ` +
+          "once; call it again for a new one",
+        this.#finished ? "done" : "launched",
+      );
+    }
     const inputs = this.#inputs;
     const n = inputs.length;
     const settled = this.#mode === SETTLED;

@@ -360,3 +360,27 @@ Deno.test("whenAll over one array: the same task twice is a TaskStateError and n
   assert.deepEqual(probe.launched, []);
   assert.equal(other.status, "destroyed");
 });
+
+Deno.test("a group is awaited once: awaiting the same whenAll/whenAllSettled again is a TaskStateError", () => {
+  const main = task(function* () {
+    const settled = whenAllSettled([leaf(1)]);
+    yield* settled;
+    let second: unknown;
+    try {
+      yield* settled;
+    } catch (e) {
+      second = e;
+    }
+    const all = whenAll(leaf(2));
+    yield* all;
+    try {
+      yield* all;
+    } catch (e) {
+      return [second, e];
+    }
+    return [];
+  });
+  const [a, b] = syncAwait(main());
+  assert.ok(a instanceof TaskStateError && /awaited already/.test(a.message));
+  assert.ok(b instanceof TaskStateError);
+});
