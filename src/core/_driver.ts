@@ -50,6 +50,7 @@ import { reportError } from "./_report.ts";
 import { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 import { CancelledError } from "../cancellation/cancelled_error.ts";
 import type { Executor } from "../executors/executor.ts";
+import type { MemoryResource } from "../memory/memory_resource.ts";
 
 /** How a root's end is reported to whoever launched it. */
 export interface Completion {
@@ -95,6 +96,10 @@ export class Driver implements RunningDriver, HandleOwner {
   ambient: CancellationDomain | null = null;
   /** The context values in force right now; `Context.with` changes them. */
   context: ContextFrame | null;
+  /** The allocator environment right now (see {@linkcode RunningDriver.resource}). */
+  resource: MemoryResource | null;
+  /** The allocator environment the root started in (its creator's). */
+  readonly baseResource: MemoryResource | null;
   /** Set by `destroy()`/`handle.destroy()`: segments end by `return()`, not by delivery. */
   destroying = false;
   /** The handle of the current suspension, if suspended for real. */
@@ -114,13 +119,16 @@ export class Driver implements RunningDriver, HandleOwner {
    * @param domain The root's domain, or null to make a fresh one when first asked for.
    * @param completion Told when the root ends.
    * @param context The context values the root starts with.
+   * @param resource The allocator environment the root starts in.
    */
   constructor(
     root: Segment,
     domain: CancellationDomain | null,
     completion: Completion,
     context: ContextFrame | null,
+    resource: MemoryResource | null,
   ) {
+    this.resource = this.baseResource = resource;
     // Literals of one element: a first push() would reserve room for many, per suspended root.
     this.stack = [root];
     this.bases = [domain];
@@ -206,6 +214,7 @@ export class Driver implements RunningDriver, HandleOwner {
       const top = stack[stack.length - 1];
       this.ambient = this.bases[stack.length - 1] ?? this.#root;
       this.context = this.contexts[stack.length - 1];
+      this.resource = this.baseResource; // a segment's own task sets its own, if it has one
       const mode = this.#mode;
       const input = this.#input;
       this.#mode = Resume.Next;
@@ -246,6 +255,7 @@ export class Driver implements RunningDriver, HandleOwner {
     // the await, not of the segment's base.
     this.ambient = op.ambient ?? this.#root;
     this.context = op.context;
+    this.resource = op.resource;
     this.#state = State.Suspending;
     this.#woken = false;
     let decision: unknown;

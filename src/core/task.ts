@@ -66,6 +66,8 @@ const DRAINING = 7;
 
 /** How `_resumeAbruptly` resumes the body. */
 const enum Abrupt {
+  /** Resume it with the input (a task whose allocator is its children's environment). */
+  Next,
   /** Throw the input into the body at its suspension point. */
   Throw,
   /** Unwind the body through its `finally` blocks. */
@@ -194,7 +196,9 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
       if (rt.depth >= INLINE_LIMIT) return this._detach();
       this._state = RUNNING;
     }
-    // Kept apart from #resumeAbruptly: this is the path every await takes.
+    // Kept apart from _resumeAbruptly: this is the path every await takes.
+    const scoped = this._ext;
+    if (scoped !== null && scoped.scoped) return this._resumeAbruptly(Abrupt.Next, input);
     const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
     rt.depth++;
@@ -350,9 +354,16 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
   private _resumeAbruptly(mode: Abrupt, input: unknown): IteratorResult<Suspension, T> {
     const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
+    // A task with a scoped allocator is its children's environment while its body runs.
+    const ext = this._ext;
+    const driver = ext !== null && ext.scoped ? rt.driver : null;
+    const outer = driver?.resource ?? null;
+    if (driver !== null) driver.resource = ext!.resource;
     rt.depth++;
     try {
-      r = mode === Abrupt.Suspended
+      r = mode === Abrupt.Next
+        ? gen.next(input)
+        : mode === Abrupt.Suspended
         ? input as IteratorResult<Suspension, T>
         : mode === Abrupt.Throw
         ? gen.throw(input)
@@ -360,9 +371,11 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
       if (!r.done) r = this._suspending(gen, r);
     } catch (error) {
       rt.depth--;
+      if (driver !== null) driver.resource = outer;
       return this._ended(true, error);
     }
     rt.depth--;
+    if (driver !== null) driver.resource = outer;
     if (r.done) return this._ended(false, r);
     return r;
   }
