@@ -74,7 +74,12 @@ export { CancelledError } from "./src/cancellation/cancelled_error.ts";
 export { withDomain } from "./src/cancellation/with_domain.ts";
 export { currentDomain } from "./src/cancellation/current_domain.ts";
 export { sleep } from "./src/cancellation/sleep.ts";
-export { type SettledResult, whenAll, whenAllSettled } from "./src/concurrency/when_all.ts";
+export {
+  type SettledResult,
+  whenAll,
+  type WhenAllOptions,
+  whenAllSettled,
+} from "./src/concurrency/when_all.ts";
 export { type AnyResult, whenAny } from "./src/concurrency/when_any.ts";
 export { fork, type Forked, join } from "./src/concurrency/fork.ts";
 export type { AwaitResult } from "./src/core/await_result.ts";
