@@ -29,6 +29,9 @@
 import { heapI32, heapU8, heapView } from "./_heap.ts";
 import type { MemoryResource } from "./memory_resource.ts";
 import { PolymorphicAllocator } from "./polymorphic_allocator.ts";
+import { ArenaResource } from "./arena_resource.ts";
+import { PoolResource } from "./pool_resource.ts";
+import { newDeleteResource } from "./new_delete_resource.ts";
 import {
   addressOk,
   type FrameCounting,
@@ -96,7 +99,7 @@ export function freeFrame(frame: number, resource: MemoryResource): void {
 
 /** Takes `bytes` for `frame` from `resource` and returns a view over them. */
 export function allocateBuffer(frame: number, resource: MemoryResource, bytes: number): Uint8Array {
-  if (!Number.isInteger(bytes) || bytes < 0 || bytes > 2 ** 30) {
+  if ((bytes >>> 0) !== bytes || bytes > 2 ** 30) {
     throw new RangeError(
       `frameBuffer(${String(bytes)}): the size must be an integer in [0, 2^30]`,
     );
@@ -119,10 +122,23 @@ export function allocateBuffer(frame: number, resource: MemoryResource, bytes: n
   return heapView(ptr, bytes);
 }
 
+// The built-in allocate methods, whose addresses need no check (they come from the heap itself or
+// are checked where the resource takes memory from its upstream). Compared by identity, so a
+// subclass that overrides allocate is checked like any user-written resource.
+const arenaAllocate = ArenaResource.prototype.allocate;
+const poolAllocate = PoolResource.prototype.allocate;
+const heapAllocate = newDeleteResource.allocate;
+
 /** `resource.allocate(bytes, FRAME_ALIGN)`, refusing an address no task may write to. */
 function takeChecked(resource: MemoryResource, bytes: number): number {
-  const ptr = resource.allocate(bytes, FRAME_ALIGN);
-  if (!addressOk(ptr, bytes, FRAME_ALIGN)) rejectAddress(nameOf(resource), ptr, bytes, FRAME_ALIGN);
+  const allocate = resource.allocate;
+  const ptr = allocate.call(resource, bytes, FRAME_ALIGN);
+  if (
+    allocate !== arenaAllocate && allocate !== poolAllocate && allocate !== heapAllocate &&
+    !addressOk(ptr, bytes, FRAME_ALIGN)
+  ) {
+    rejectAddress(nameOf(resource), ptr, bytes, FRAME_ALIGN);
+  }
   return ptr;
 }
 

@@ -117,14 +117,16 @@ export function heapViewsTrackGrowth(): boolean {
 
 /** The lowest address a resource may hand out (the end of the heap's control area). */
 export function heapBase(): number {
-  ensureHeap();
+  if (raw === null) ensureHeap();
   return lowest;
 }
 
 /** The heap's current size in bytes. */
 export function heapBytes(): number {
+  // The resizable buffer's own length: cheaper than the `memory.buffer` getter.
+  if (buffer !== null) return buffer.byteLength;
   ensureHeap();
-  return (raw!.memory.buffer as ArrayBuffer).byteLength;
+  return current().byteLength;
 }
 
 // The memory is not shared, so its buffer is a plain ArrayBuffer.
