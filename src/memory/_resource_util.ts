@@ -174,8 +174,9 @@ export function rejectAddress(
     why = ptr < 0
       ? "is negative"
       : `lies in the Wasm heap's own control area (below ${heapBase()})`;
-  } else if (ptr + bytes > heapBytes()) why = `runs past the end of the Wasm heap (${heapBytes()} bytes)`;
-  else why = `is not aligned to ${align}`;
+  } else if (ptr + bytes > heapBytes()) {
+    why = `runs past the end of the Wasm heap (${heapBytes()} bytes)`;
+  } else why = `is not aligned to ${align}`;
   throw new InvalidPointerError(
     resource,
     `allocate(${bytes}, ${align})`,

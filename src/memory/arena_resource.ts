@@ -191,8 +191,9 @@ export class ArenaResource implements MemoryResource {
   }
 
   #giveBack(ptr: number, size: number): void {
-    if (this.#upstream === newDeleteResource) newDeleteInternal.deallocateOwned(ptr, size, BLOCK_ALIGN);
-    else this.#upstream.deallocate(ptr, size, BLOCK_ALIGN);
+    if (this.#upstream === newDeleteResource) {
+      newDeleteInternal.deallocateOwned(ptr, size, BLOCK_ALIGN);
+    } else this.#upstream.deallocate(ptr, size, BLOCK_ALIGN);
   }
 
   // The slow path of deallocate: ptr is not in the current block's used part (or is malformed).

@@ -72,7 +72,10 @@ class NewDeleteResource implements MemoryResource {
   /** Frees a block from `allocateOwned`. */
   deallocateOwned(ptr: number, bytes: number, align: number): void {
     const value = this.#live.get(ptr);
-    if (value === undefined || value >= 0 || Math.floor(-(value + 1) / 64) !== requestKey(bytes, align)) {
+    if (
+      value === undefined || value >= 0 ||
+      Math.floor(-(value + 1) / 64) !== requestKey(bytes, align)
+    ) {
       this.#reject(ptr, bytes, align);
     }
     this.#live.set(ptr, requestKey(bytes, align));

@@ -47,8 +47,9 @@ import { setPoison } from "./_frame.ts";
  */
 export function poisonFreedFrameBuffers(enabled: boolean = true): boolean {
   if (typeof enabled !== "boolean") {
-    throw new TypeError(`poisonFreedFrameBuffers: enabled must be a boolean, got ${typeof enabled}`);
+    throw new TypeError(
+      `poisonFreedFrameBuffers: enabled must be a boolean, got ${typeof enabled}`,
+    );
   }
   return setPoison(enabled);
 }
-

@@ -346,7 +346,9 @@ export class PoolResource implements MemoryResource {
     const n = bytes > align ? bytes : align;
     const c = n <= MIN_CLASS ? 0 : 29 - Math.clz32(n - 1);
     // The block the address falls in, whatever class it is of.
-    const first = typeof ptr === "number" && ptr >= 0 ? (granuleSlot[ptr >>> GRANULE_BITS] ?? 0) - 1 : -1;
+    const first = typeof ptr === "number" && ptr >= 0
+      ? (granuleSlot[ptr >>> GRANULE_BITS] ?? 0) - 1
+      : -1;
     let slot = -1;
     if (first >= 0) {
       const size = MIN_CLASS << ((slotState(first) >> 1) & 31);
