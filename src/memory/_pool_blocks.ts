@@ -7,7 +7,8 @@
 //   first block starting in that granule (0 = no pool chunk there). A block bigger than a granule
 //   has every granule it covers point at its slot.
 // - Per slot: `slotPtr` (the block's address), `slotState` (owner pool id << 6 | size class << 1 |
-//   live bit), `slotNext` (the next slot on its pool's free list for that class, -1 ends it).
+//   live bit), `slotNext` (while free: the next slot on its pool's free list for that class, -1
+//   ends it; while live: the exact request, bytes << 5 | log2 align).
 //
 // So `deallocate(ptr)` computes the slot from the granule and the class, and accepts only if `ptr`
 // is an integer aligned to the class size (chunks are aligned to it, so that is a block start:
@@ -32,7 +33,11 @@ export interface PoolTables {
   slotPtr: Int32Array;
   /** Slot → owner id << ID_SHIFT | class << 1 | live (0 = unused). */
   slotState: Int32Array;
-  /** Slot → next free slot of the same pool and class (-1 = none). */
+  /**
+   * Slot → while free, the next free slot of the same pool and class (-1 = none); while live,
+   * the request it answered (bytes << 5 | log2 align), so deallocate checks size and alignment
+   * exactly, not just the class.
+   */
   slotNext: Int32Array;
 }
 

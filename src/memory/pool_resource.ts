@@ -177,8 +177,10 @@ export class PoolResource implements MemoryResource {
     const c = n <= MIN_CLASS ? 0 : 29 - Math.clz32(n - 1);
     const t = T;
     let slot = this.#head[c];
-    if (slot >= 0) this.#head[c] = t.slotNext[slot];
-    else return this.#allocateCarved(bytes, c);
+    if (slot < 0) return this.#allocateCarved(bytes, align, c);
+    const next = t.slotNext;
+    this.#head[c] = next[slot];
+    next[slot] = (bytes << 5) | (31 - Math.clz32(align)); // the request, while live
     t.slotState[slot] = this.#tag | (c << 1) | 1;
     this.#allocations++;
     const inUse = this.#bytesInUse + bytes;
@@ -188,9 +190,10 @@ export class PoolResource implements MemoryResource {
   }
 
   // allocate() when the class's free list is empty: a block not handed out yet.
-  #allocateCarved(bytes: number, c: number): number {
+  #allocateCarved(bytes: number, align: number, c: number): number {
     if (this.#cur[c] === this.#end[c]) this.#addChunk(c);
     const slot = this.#cur[c]++;
+    T.slotNext[slot] = (bytes << 5) | (31 - Math.clz32(align));
     T.slotState[slot] = this.#tag | (c << 1) | 1;
     this.#allocations++;
     const inUse = this.#bytesInUse + bytes;
@@ -212,12 +215,15 @@ export class PoolResource implements MemoryResource {
     const slot = t.granuleSlot[ptr >>> GRANULE_BITS] - 1 + ((ptr & (GRANULE - 1)) >> (3 + c));
     const live = this.#tag | (c << 1) | 1;
     // Chunks are aligned to the class size and to the granule, so a class-aligned integer address
-    // in a chunk of this pool and class is a block start; the state says whether it is live.
-    if ((ptr | 0) !== ptr || (ptr & ((MIN_CLASS << c) - 1)) !== 0 || t.slotState[slot] !== live) {
-      this.#reject(ptr, bytes, align);
-    }
+    // in a chunk of this pool and class is a block start; the state says whether it is live, and
+    // a live block's free-list word holds the request it answered (bytes << 5 | log2 align).
+    const next = t.slotNext;
+    if (
+      (ptr | 0) !== ptr || (ptr & ((MIN_CLASS << c) - 1)) !== 0 || t.slotState[slot] !== live ||
+      next[slot] !== ((bytes << 5) | (31 - Math.clz32(align)))
+    ) this.#reject(ptr, bytes, align);
     t.slotState[slot] = live ^ 1;
-    t.slotNext[slot] = this.#head[c];
+    next[slot] = this.#head[c];
     this.#head[c] = slot;
     this.#deallocations++;
     this.#bytesInUse -= bytes;
@@ -373,8 +379,13 @@ export class PoolResource implements MemoryResource {
       why = `it is a block of the ${blockSize}-byte class, but ${bytes} bytes aligned to ` +
         `${align} is the ${MIN_CLASS << c}-byte class (or oversized): pass deallocate the same ` +
         "bytes and align as allocate";
-    } else {
+    } else if ((state & 1) === 0) {
       why = "it is not live: it was freed already (a double free), or never handed out";
+    } else {
+      const request = T.slotNext[slot];
+      why = `it is a live block allocated as ${request >> 5} bytes aligned to ${
+        2 ** (request & 31)
+      }: pass deallocate the same bytes and align as allocate`;
     }
     throw new InvalidPointerError(
       NAME,
