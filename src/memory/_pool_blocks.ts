@@ -6,17 +6,20 @@
 //   each granule belongs to at most one chunk: `granuleSlot[ptr >> 10]` is 1 + the slot of the
 //   first block starting in that granule (0 = no pool chunk there). A block bigger than a granule
 //   has every granule it covers point at its slot.
-// - Per slot: `slotPtr` (the block's address), `slotState` (owner pool id << 6 | size class << 1 |
-//   live bit), `slotNext` (while free: the next slot on its pool's free list for that class, -1
-//   ends it; while live: the exact request, bytes << 5 | log2 align).
+// - Per slot: `slotPtr` (the block's address), `slotState` (owner pool id << 6 | size class << 1,
+//   fixed while the chunk is registered), `slotNext` (while free: 1 + the next slot on its pool's
+//   free list for that class, 0 ends it; while live: ~bytes, the size asked for, negative).
 //
-// So `deallocate(ptr)` computes the slot from the granule and the class, and accepts only if `ptr`
-// is an integer aligned to the class size (chunks are aligned to it, so that is a block start:
-// no interior or non-integer pointer) and `slotState[slot]` is exactly this pool's live tag for
-// that class (so the block is live, of this pool, of this class: not freed, not foreign).
-// (Measured per pair: also comparing `slotPtr[slot]` costs ~0.4 ns; one interleaved array of
-// address/state/next was slower than three arrays, ~10 vs ~7 ns.) The tables only grow; slot ranges and pool ids are recycled at release().
-// Memory: 4 bytes per KiB of heap, 12 bytes per pool block.
+// So `deallocate(ptr, bytes)` computes the slot from the granule and the class, and accepts only
+// if `ptr` is an integer aligned to the class size (chunks are aligned to it, so that is a block
+// start: no interior or non-integer pointer), `slotState[slot]` is exactly this pool's tag for
+// that class (not another pool, not another class, not a released chunk) and `slotNext[slot]` is
+// exactly ~bytes (live, and asked for with that size: not freed, not a wrong size). The tables
+// only grow; slot ranges and pool ids are recycled at release(). Memory: 4 bytes per KiB of heap,
+// 12 bytes per pool block.
+// (Measured per pair: also comparing `slotPtr[slot]` costs ~0.4 ns, a live bit in the state
+// another store; one interleaved array of address/state/next was slower than three arrays, ~10 vs
+// ~7 ns.)
 
 /** Bytes per granule, log2. */
 export const GRANULE_BITS = 10;
@@ -31,12 +34,11 @@ export interface PoolTables {
   granuleSlot: Int32Array;
   /** Slot → block address. */
   slotPtr: Int32Array;
-  /** Slot → owner id << ID_SHIFT | class << 1 | live (0 = unused). */
+  /** Slot → owner id << ID_SHIFT | class << 1 (0 = unused). */
   slotState: Int32Array;
   /**
-   * Slot → while free, the next free slot of the same pool and class (-1 = none); while live,
-   * the request it answered (bytes << 5 | log2 align), so deallocate checks size and alignment
-   * exactly, not just the class.
+   * Slot → while free, 1 + the next free slot of the same pool and class (0 = none); while live,
+   * ~bytes (the size it was asked for), so deallocate checks the size exactly, not just the class.
    */
   slotNext: Int32Array;
 }
@@ -74,8 +76,8 @@ function grow(a: Int32Array, n: number): Int32Array {
 
 /**
  * Registers a chunk of `blocks` blocks of `size` bytes at `base` (granule-aligned, aligned to
- * `size`, `blocks * size` a multiple of `GRANULE`) and returns its first slot; the slots are
- * marked free-but-not-listed with `state` (the pool's tag for the class, live bit clear).
+ * `size`, `blocks * size` a multiple of `GRANULE`) and returns its first slot; the slots get
+ * `state` (the pool's tag for the class) and are neither live nor listed.
  */
 export function addChunk(base: number, size: number, blocks: number, state: number): number {
   let first = freeRanges.get(blocks)?.pop();
@@ -99,7 +101,7 @@ export function addChunk(base: number, size: number, blocks: number, state: numb
   for (let i = 0; i < blocks; i++) {
     slotPtr[first + i] = base + i * size;
     slotState[first + i] = state;
-    slotNext[first + i] = -1;
+    slotNext[first + i] = 0;
   }
   for (let g = g0; g < gEnd; g++) {
     const offset = (g - g0) << GRANULE_BITS;

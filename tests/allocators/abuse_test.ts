@@ -141,12 +141,14 @@ function run(name: string, subject: Subject, other: MemoryResource): void {
         if (!b) return;
         args = [b.ptr, b.bytes === 0 ? 1 : b.bytes * 3 + 1, b.align];
         break;
-      case "wrong align":
+      case "wrong align": {
+        // One that maps the request to another size class (a pool checks alignment through the
+        // class; newDeleteResource checks it exactly).
         if (!b) return;
-        args = [b.ptr, b.bytes, b.align === 8 ? 4096 : 8];
-        if (b.ptr % args[2] !== 0) args[2] = 16; // still a wrong one, just smaller
-        if (args[2] === b.align) return;
+        const n = Math.max(b.bytes, b.align, 8);
+        args = [b.ptr, b.bytes, 2 ** Math.ceil(Math.log2(n)) * 2];
         break;
+      }
       case "misaligned":
         if (!b) return;
         args = [b.ptr | 1, 8, 8]; // odd: misaligned for 8 wherever it lies
