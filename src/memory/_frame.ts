@@ -26,7 +26,7 @@
  * @module
  */
 
-import { heapI32, heapU8, heapView } from "./_heap.ts";
+import { heapI32, heapU8, heapUsable, heapView } from "./_heap.ts";
 import type { MemoryResource } from "./memory_resource.ts";
 import { PolymorphicAllocator } from "./polymorphic_allocator.ts";
 import { ArenaResource } from "./arena_resource.ts";
@@ -59,8 +59,16 @@ export function setPoison(enabled: boolean): boolean {
   return previous;
 }
 
+/**
+ * The frame of a task whose resource is `newDeleteResource` on a host without WebAssembly: a
+ * nonzero address that is none, so plain tasks can suspend there (their frame holds nothing until
+ * a `frameBuffer`, and asking for one gives `newDeleteResource`'s `BadAllocError`).
+ */
+export const FRAME_WITHOUT_HEAP = -8;
+
 /** Takes a frame from `resource`; throws what the resource throws when it cannot. */
 export function allocateFrame(resource: MemoryResource): number {
+  if (resource === newDeleteResource && !heapUsable()) return FRAME_WITHOUT_HEAP;
   const frame = takeChecked(resource, FRAME_BYTES);
   const heap = heapI32();
   heap[frame >> 2] = 0;
@@ -75,6 +83,7 @@ export function allocateFrame(resource: MemoryResource): number {
  * `resource`. In poison mode each buffer is overwritten with `POISON_BYTE` first.
  */
 export function freeFrame(frame: number, resource: MemoryResource): void {
+  if (frame === FRAME_WITHOUT_HEAP) return;
   try {
     let record = frame;
     while (record !== 0) {
@@ -103,6 +112,9 @@ export function allocateBuffer(frame: number, resource: MemoryResource, bytes: n
     throw new RangeError(
       `frameBuffer(${String(bytes)}): the size must be an integer in [0, 2^30]`,
     );
+  }
+  if (frame === FRAME_WITHOUT_HEAP) {
+    resource.allocate(bytes, FRAME_ALIGN); // throws newDeleteResource's BadAllocError
   }
   const w = frame >> 2;
   if (heapI32()[w + 1] === ENTRIES) {

@@ -80,6 +80,24 @@ export function ensureHeap(): void {
   refresh();
 }
 
+let missing: Error | null = null;
+
+/**
+ * Whether the heap exists or can be made now. False where the host has no usable WebAssembly
+ * (decided once): then only code that really needs heap memory fails, with `ensureHeap()`'s error.
+ */
+export function heapUsable(): boolean {
+  if (raw !== null) return true;
+  if (missing !== null) return false;
+  try {
+    ensureHeap();
+    return true;
+  } catch (e) {
+    missing = e as Error;
+    return false;
+  }
+}
+
 function unavailable(cause: unknown): Error {
   return new Error(
     "@coro/task: task frames, frameBuffer() and the memory resources live in a WebAssembly heap, " +
