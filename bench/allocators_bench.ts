@@ -49,11 +49,13 @@ Deno.bench("JS array free list pop/push x1000", { group: "pair" }, () => {
 
 // A task that needs 256 bytes of scratch (issue 13): from its arena through frameBuffer, against
 // the same task with a fresh Uint8Array. One task per iteration, 1000 per run.
-const withFrameBuffer = task(function* (_tag: typeof allocatorArg, _arena: ArenaResource, i: number) {
-  const scratch = yield* frameBuffer(256);
-  scratch[i & 255] = i;
-  return scratch[i & 255];
-});
+const withFrameBuffer = task(
+  function* (_tag: typeof allocatorArg, _arena: ArenaResource, i: number) {
+    const scratch = yield* frameBuffer(256);
+    scratch[i & 255] = i;
+    return scratch[i & 255];
+  },
+);
 const withUint8Array = task(function* (i: number) {
   const scratch = new Uint8Array(256);
   scratch[i & 255] = i;
