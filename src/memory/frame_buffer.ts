@@ -47,7 +47,8 @@ class FrameBufferOp implements Operation<Uint8Array>, Iterator<Suspension, Uint8
 
 /**
  * Takes `bytes` of Wasm memory from the current task's frame allocator (the one given with
- * `allocatorArg`, else the default resource) and returns a `Uint8Array` over it. The memory is
+ * `allocatorArg`, or the one its environment gives it, else the default resource) and returns a
+ * `Uint8Array` over it. The memory is
  * freed when the task's body ends, by any path; the view stays valid while the heap grows (where
  * the engine supports resizable buffers, as Deno does; elsewhere a growing heap detaches it).
  *
