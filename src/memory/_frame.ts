@@ -69,7 +69,8 @@ export const FRAME_WITHOUT_HEAP = -8;
 /** Takes a frame from `resource`; throws what the resource throws when it cannot. */
 export function allocateFrame(resource: MemoryResource): number {
   if (resource === newDeleteResource && !heapUsable()) return FRAME_WITHOUT_HEAP;
-  const frame = takeChecked(resource, FRAME_BYTES);
+  const frame = resource.allocate(FRAME_BYTES, FRAME_ALIGN);
+  if (!trusted(resource)) checkAddress(resource, frame, FRAME_BYTES);
   const heap = heapI32();
   heap[frame >> 2] = 0;
   heap[(frame >> 2) + 1] = 0;
@@ -84,25 +85,33 @@ export function allocateFrame(resource: MemoryResource): number {
  */
 export function freeFrame(frame: number, resource: MemoryResource): void {
   if (frame === FRAME_WITHOUT_HEAP) return;
+  const heap = heapI32();
+  const w = frame >> 2;
   try {
-    let record = frame;
-    while (record !== 0) {
-      const w = record >> 2;
-      const older = heapI32()[w];
-      for (let i = heapI32()[w + 1] - 1; i >= 0; i--) {
-        const heap = heapI32(); // re-read: a resource's deallocate may allocate
-        const ptr = heap[w + 2 + 2 * i];
-        const bytes = heap[w + 3 + 2 * i];
-        if (poison) heapU8().fill(POISON_BYTE, ptr, ptr + bytes);
-        resource.deallocate(ptr, bytes, FRAME_ALIGN);
-      }
-      if (record !== frame) resource.deallocate(record, FRAME_BYTES, FRAME_ALIGN);
-      record = older;
-    }
+    // The common frame holds no buffer and no older record.
+    if ((heap[w] | heap[w + 1]) !== 0) freeBuffers(frame, resource);
     resource.deallocate(frame, FRAME_BYTES, FRAME_ALIGN);
   } finally {
     const counted = (resource as Partial<FrameCounting>)[framesLive];
     if (counted !== undefined) (resource as unknown as FrameCounting)[framesLive] = counted - 1;
+  }
+}
+
+/** Frees the buffers of `frame` (newest first) and its older records, not the frame itself. */
+function freeBuffers(frame: number, resource: MemoryResource): void {
+  let record = frame;
+  while (record !== 0) {
+    const w = record >> 2;
+    const older = heapI32()[w];
+    for (let i = heapI32()[w + 1] - 1; i >= 0; i--) {
+      const heap = heapI32(); // re-read: a resource's deallocate may allocate
+      const ptr = heap[w + 2 + 2 * i];
+      const bytes = heap[w + 3 + 2 * i];
+      if (poison) heapU8().fill(POISON_BYTE, ptr, ptr + bytes);
+      resource.deallocate(ptr, bytes, FRAME_ALIGN);
+    }
+    if (record !== frame) resource.deallocate(record, FRAME_BYTES, FRAME_ALIGN);
+    record = older;
   }
 }
 
@@ -141,16 +150,21 @@ const arenaAllocate = ArenaResource.prototype.allocate;
 const poolAllocate = PoolResource.prototype.allocate;
 const heapAllocate = newDeleteResource.allocate;
 
+/** Whether `resource`'s addresses need no check. */
+function trusted(resource: MemoryResource): boolean {
+  const allocate = resource.allocate;
+  return allocate === arenaAllocate || allocate === poolAllocate || allocate === heapAllocate;
+}
+
+/** Refuses an address no task may write `bytes` bytes at. */
+function checkAddress(resource: MemoryResource, ptr: number, bytes: number): void {
+  if (!addressOk(ptr, bytes, FRAME_ALIGN)) rejectAddress(nameOf(resource), ptr, bytes, FRAME_ALIGN);
+}
+
 /** `resource.allocate(bytes, FRAME_ALIGN)`, refusing an address no task may write to. */
 function takeChecked(resource: MemoryResource, bytes: number): number {
-  const allocate = resource.allocate;
-  const ptr = allocate.call(resource, bytes, FRAME_ALIGN);
-  if (
-    allocate !== arenaAllocate && allocate !== poolAllocate && allocate !== heapAllocate &&
-    !addressOk(ptr, bytes, FRAME_ALIGN)
-  ) {
-    rejectAddress(nameOf(resource), ptr, bytes, FRAME_ALIGN);
-  }
+  const ptr = resource.allocate(bytes, FRAME_ALIGN);
+  if (!trusted(resource)) checkAddress(resource, ptr, bytes);
   return ptr;
 }
 
