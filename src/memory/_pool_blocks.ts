@@ -28,7 +28,7 @@ export const GRANULE = 1 << GRANULE_BITS;
 /** Bits of a slot state below the pool id. */
 export const ID_SHIFT = 6;
 
-/** The tables (one object, so a pool reaches them with one load; they are replaced as they grow). */
+/** The tables, in one object (one load reaches them); arrays are replaced as they grow. */
 export interface PoolTables {
   /** Granule → 1 + slot of the first block starting in it (0 = none). */
   granuleSlot: Int32Array;

@@ -60,7 +60,7 @@ class NewDeleteResource implements MemoryResource {
     return other === this;
   }
 
-  /** Allocates on behalf of `owner` (a resource's internal block): only `deallocateOwned` frees it. */
+  /** Allocates a block `owner` keeps for itself: only `deallocateOwned` frees it. */
   allocateOwned(owner: string, bytes: number, align: number): number {
     const ptr = this.allocate(bytes, align);
     let id = owners.indexOf(owner);

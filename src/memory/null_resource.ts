@@ -42,7 +42,8 @@ class NullResource implements MemoryResource {
 
 /**
  * A resource whose `allocate` always throws `BadAllocError` (the analogue of
- * `std::pmr::null_memory_resource()`); its `deallocate` always throws a `RangeError` (`"InvalidPointerError"`), since nothing
+ * `std::pmr::null_memory_resource()`); its `deallocate` always throws a `RangeError` (named
+ * `"InvalidPointerError"`), since nothing
  * can have come from it. As the upstream of an `ArenaResource` it turns the arena's first block
  * into a hard memory budget. Its stats stay at zero.
  *

@@ -44,7 +44,7 @@ export interface PoolOptions {
    * the pools and go straight to upstream. Default 4096, at most 2^20.
    */
   largestRequiredPoolBlock?: number;
-  /** Where chunks and oversized blocks come from. Default `getDefaultResource()` at construction. */
+  /** Where chunks and oversized blocks come from. Default: `getDefaultResource()` when made. */
   upstream?: MemoryResource;
 }
 
@@ -67,11 +67,11 @@ const MAX_CHUNK_BYTES = 2 ** 26;
  * returns every chunk and oversized block to `upstream`; the pool stays usable.
  *
  * `deallocate` is validated exactly: a double free, a pointer from another pool or resource, an
- * interior pointer, a size other than the one allocated, or an alignment of another class throws a `RangeError` (its `name` is
- * `"InvalidPointerError"`) and changes nothing. Every block has a record (address, owner and
- * class, free-list link or the size it was asked for) in typed arrays beside the Wasm memory, found from its address in
- * O(1) through a table of 1 KiB granules, so an allocate/deallocate pair reads no Wasm memory and
- * makes no Wasm call or Map lookup.
+ * interior pointer, a size other than the one allocated, or an alignment of another class throws
+ * a `RangeError` (its `name` is `"InvalidPointerError"`) and changes nothing. Every block has a
+ * record (address, owner and class, free-list link or the size it was asked for) in typed arrays
+ * beside the Wasm memory, found from its address in O(1) through a table of 1 KiB granules, so an
+ * allocate/deallocate pair reads no Wasm memory and makes no Wasm call or Map lookup.
  *
  * `release()` while a task still holds a frame (or a `frameBuffer`) from this pool refuses with
  * an `Error` named `"ResourceInUseError"` and releases nothing: it never hands a live task's
@@ -215,9 +215,9 @@ export class PoolResource implements MemoryResource {
     const state = this.#tag | (c << 1);
     // Chunks are aligned to the class size and to the granule, so a class-aligned integer address
     // in a chunk of this pool and class (its state) is a block start; a live block's free-list
-    // word holds ~bytes (negative), a free one's the next free slot + 1 (or 0). (An alignment is checked
-    // through the class it maps to: one of the same class changes nothing, and checking it too
-    // measured ~6 ns a pair, as it pushes deallocate past V8's inlining budget.)
+    // word holds ~bytes (negative), a free one's the next free slot + 1 (or 0). An alignment is
+    // checked through the class it maps to: one of the same class changes nothing, and checking
+    // it exactly measured ~6 ns more a pair (deallocate no longer fits V8's inlining budget).
     const next = t.slotNext;
     if (
       (ptr | 0) !== ptr || (ptr & ((MIN_CLASS << c) - 1)) !== 0 || t.slotState[slot] !== state ||
