@@ -136,13 +136,14 @@ export function resourceOption(
   name: string,
   value: unknown,
   fallback: () => MemoryResource,
+  fix = `pass a resource or leave ${name} out for getDefaultResource()`,
 ): MemoryResource {
   if (value === undefined) return fallback();
   if (isMemoryResource(value)) return value;
   throw new TypeError(
     `${who}: ${name} must be a MemoryResource (an object with allocate, deallocate and isEqual ` +
       `methods, e.g. newDeleteResource or another ArenaResource/PoolResource), got ` +
-      `${describe(value)}; pass a resource or leave ${name} out for getDefaultResource()`,
+      `${describe(value)}; ${fix}`,
   );
 }
 

@@ -45,9 +45,13 @@ export function getDefaultResource(): MemoryResource {
  * ```
  */
 export function setDefaultResource(resource: MemoryResource | null | undefined): MemoryResource {
-  const next = resource == null
-    ? newDeleteResource
-    : resourceOption("setDefaultResource", "the resource", resource, () => newDeleteResource);
+  const next = resource == null ? newDeleteResource : resourceOption(
+    "setDefaultResource",
+    "the resource",
+    resource,
+    () => newDeleteResource,
+    "pass a resource, or null to restore newDeleteResource",
+  );
   const previous = current;
   current = next;
   return previous;
