@@ -2,8 +2,8 @@
  * Orchestrator of the benchmark suite: `deno task bench` (full run, writes `bench/RESULTS.md`),
  * `deno task bench --quick` (smoke test, under a minute, prints the report without writing it
  * unless `--write` is given), `--only=W1,W2,...` to run a subset (ids: W1 W2 W4 Solo W5 W6 JSON
- * Decode Storm W3; W1 includes W1b; Decode includes its GC grid; Solo re-measures the core contenders of W1/W1b/W2/W4 one per fresh
- * process).
+ * Decode Storm W3; W1 includes W1b; Decode includes its GC grid; Solo re-measures the core
+ * contenders of W1/W1b/W2/W4 one per fresh process).
  *
  * Every workload checks that all contenders agree before timing; see `_harness.ts` for the method.
  *
