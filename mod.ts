@@ -93,3 +93,6 @@ export { nullResource } from "./src/memory/null_resource.ts";
 export { getDefaultResource, setDefaultResource } from "./src/memory/default_resource.ts";
 export { BadAllocError } from "./src/memory/bad_alloc_error.ts";
 export { frameBuffer } from "./src/memory/frame_buffer.ts";
+
+// Memory (issue 13): the checked mode for frameBuffer lifetimes.
+export { poisonFreedFrameBuffers } from "./src/memory/poison_freed_frame_buffers.ts";
