@@ -44,15 +44,7 @@ export function destroyRoot(driver: Driver): void {
   }
   nestedUnwinds++;
   try {
-    for (let i = 0; i < UNWIND_ATTEMPTS; i++) {
-      // `take()` spends the handle only while the driver waits on it: a handle already resumed
-      // means the driver is queued, and running it here would run it twice.
-      const handle = driver.handle;
-      if (handle === null || handle.take() === null) return;
-      driver.prepareDestroy();
-      let next: Driver | null = driver;
-      while (next !== null) next = next.drive();
-    }
+    for (let i = 0; i < UNWIND_ATTEMPTS && driver.destroyNow(); i++);
   } finally {
     nestedUnwinds--;
   }

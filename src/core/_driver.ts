@@ -193,6 +193,20 @@ export class Driver implements RunningDriver, HandleOwner {
     schedule(this);
   }
 
+  /**
+   * Unwinds a driver suspended on its handle now, on this stack (an owner whose awaiter is being
+   * destroyed unwinds its members synchronously). A driver already resumed (queued) or running
+   * is left alone: running it here would run it twice. Returns whether it unwound a step and is
+   * still not finished (its unwinding suspended again).
+   */
+  destroyNow(): boolean {
+    const handle = this.handle;
+    if (handle === null || handle.take() === null) return false;
+    this.prepareDestroy();
+    runChain(this);
+    return !this.finished;
+  }
+
   /** Runs until the root suspends or ends; returns a driver to transfer to, if any. */
   drive(): Driver | null {
     if (this.#state !== State.Suspended) return null; // finished, or already on the stack below
