@@ -15,6 +15,7 @@
 import { allocateBuffer, allocateFrame, freeFrame } from "../memory/_frame.ts";
 import { getDefaultResource } from "../memory/default_resource.ts";
 import { newDeleteResource } from "../memory/new_delete_resource.ts";
+import type { MemoryResource } from "../memory/memory_resource.ts";
 import {
   done,
   INLINE_LIMIT,
@@ -147,6 +148,12 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
   _ext: TaskExtras | null;
   /** @ignore The frame's address in the Wasm heap, 0 while elided. */
   _frame: number;
+  /**
+   * @ignore The allocator this task's frame and buffers come from, and the environment of what it
+   * runs (see SCOPED): given with `allocatorArg`, inherited, or a default that is not
+   * `newDeleteResource`. Null: `newDeleteResource`, the common default, which needs no record.
+   */
+  _resource: MemoryResource | null;
 
   /**
    * Tasks are made by calling a function that `task()` returned; calling this constructor
@@ -154,12 +161,12 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
    *
    * @param token The library's private token.
    * @param gen The coroutine body, not yet started.
-   * @param ext The extras of a task called with `allocatorArg`, or `null`.
+   * @param resource The allocator given with `allocatorArg`, or `null`.
    */
   constructor(
     token: typeof TASK_TOKEN,
     gen: Generator<Suspension, T, unknown>,
-    ext: TaskExtras | null,
+    resource: MemoryResource | null,
   ) {
     if (token !== TASK_TOKEN) {
       throw new TypeError(
@@ -168,8 +175,9 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     }
     this._gen = gen;
     this._state = ARMED;
-    this._ext = ext;
+    this._ext = null;
     this._frame = 0;
+    this._resource = resource;
   }
 
   /**
@@ -209,7 +217,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
       if (this._state !== ARMED) return this._settle(Call.Next, input);
       if (rt.driver === null) throw drivenByHand();
       if (rt.depth >= INLINE_LIMIT) return this._detach();
-      if (this._ext?.scoped === true) {
+      if (this._resource !== null) {
         this._state = SCOPED;
         return this._resumeAbruptly(Abrupt.Next, input);
       }
@@ -260,7 +268,8 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
         this.status,
       );
     }
-    const moved = new Task(TASK_TOKEN, this._gen!, this._ext);
+    const moved = new Task(TASK_TOKEN, this._gen!, this._resource);
+    moved._ext = this._ext;
     moved._state = this._state;
     moved._frame = this._frame;
     this._frame = 0;
@@ -313,7 +322,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** @ignore Called by the driver when it takes a detached task onto its stack. */
   _attach(): void {
-    this._state = this._ext?.scoped === true ? SCOPED : RUNNING;
+    this._state = this._resource !== null ? SCOPED : RUNNING;
   }
 
   /** @ignore Called by the driver when a detached task ended: keeps the outcome for delivery. */
@@ -326,27 +335,27 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** @ignore The task's extras, made now if it had none. */
   _extras(): TaskExtras {
-    return this._ext ??= new TaskExtras(null);
+    return this._ext ??= new TaskExtras();
   }
 
   /** @ignore Takes a `frameBuffer` of `bytes` from this task's frame allocator. */
   _buffer(bytes: number): Uint8Array {
     if (this._frame === 0) this._takeFrame();
-    return allocateBuffer(this._frame, this._ext?.resource ?? newDeleteResource, bytes);
+    return allocateBuffer(this._frame, this._resource ?? newDeleteResource, bytes);
   }
 
   /** Takes the frame: from the task's own allocator, its environment's, or the default. */
   private _takeFrame(): void {
-    let resource = this._ext?.resource ?? null;
+    let resource = this._resource;
     if (resource === null) {
-      resource = rt.driver?.resource ?? null;
-      if (resource !== null) {
-        this._extras().scoped = true;
+      resource = rt.driver?.resource ?? getDefaultResource();
+      if (resource !== newDeleteResource) {
+        // Recorded, the task is its children's environment from now on (its next resume).
+        this._resource = resource;
         if (this._state === RUNNING) this._state = SCOPED;
-      } else resource = getDefaultResource();
+      }
     }
     this._frame = allocateFrame(resource);
-    if (resource !== newDeleteResource) this._extras().resource = resource;
   }
 
   /** Moves this task to the driver's stack: the native stack is deep enough already. */
@@ -384,10 +393,10 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
     // A task with a scoped allocator is its children's environment while its body runs.
-    const ext = this._ext;
-    const driver = ext !== null && ext.scoped ? rt.driver : null;
+    const resource = this._resource;
+    const driver = resource !== null ? rt.driver : null;
     const outer = driver?.resource ?? null;
-    if (driver !== null) driver.resource = ext!.resource;
+    if (driver !== null) driver.resource = resource;
     rt.depth++;
     try {
       r = mode === Abrupt.Next
@@ -486,7 +495,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     const frame = this._frame;
     if (frame !== 0) {
       this._frame = 0;
-      freeFrame(frame, this._ext?.resource ?? newDeleteResource);
+      freeFrame(frame, this._resource ?? newDeleteResource);
     }
   }
 }
