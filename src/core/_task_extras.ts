@@ -1,7 +1,6 @@
 /**
- * What only some tasks need, kept off the `Task` object: the resource of a frame that did not come
- * from `newDeleteResource`, the outcome kept between finishing on the driver's stack and delivery,
- * and unjoined forks.
+ * What only some tasks need, kept off the `Task` object: the outcome kept between finishing on the
+ * driver's stack and delivery, unjoined forks, and who to tell when its body ends.
  *
  * @module
  */
@@ -9,7 +8,6 @@
 import type { SimpleAwaitable } from "./awaitable.ts";
 import type { AwaitOp } from "./awaiter.ts";
 import { reportError } from "./_report.ts";
-import type { MemoryResource } from "../memory/memory_resource.ts";
 
 /**
  * @ignore Work a task must finish after its body ends and before it completes: the forks it never
@@ -37,17 +35,6 @@ export interface TaskEndListener {
  * kept between finishing on the driver's stack and delivery, and its unjoined forks.
  */
 export class TaskExtras {
-  /**
-   * The resource the frame came from, or must come from (`allocatorArg`); null: the frame, if
-   * any, came from `newDeleteResource`, the common default, which needs no record here.
-   */
-  resource: MemoryResource | null;
-  /**
-   * Whether the resource is the task's environment for what it runs: given with `allocatorArg`
-   * or inherited from such a task. The task then makes it the driver's `resource` while its body
-   * runs, so its children take their frames from it too.
-   */
-  scoped: boolean;
   /** The outcome kept for the awaiter (COMPLETED, DRAINING). */
   outcome: unknown = undefined;
   /** Whether `outcome` is an exception. */
@@ -58,11 +45,6 @@ export class TaskExtras {
   drain: AwaitOp<void> | null = null;
   /** Told when the body ends (see {@linkcode TaskEndListener}), if anyone asked. */
   endListeners: TaskEndListener[] | null = null;
-
-  constructor(resource: MemoryResource | null) {
-    this.resource = resource;
-    this.scoped = resource !== null;
-  }
 
   /** The body ended: tell each listener once; one that throws does not stop the others. */
   ended(): void {

@@ -15,6 +15,7 @@
 import { allocateBuffer, allocateFrame, freeFrame } from "../memory/_frame.ts";
 import { getDefaultResource } from "../memory/default_resource.ts";
 import { newDeleteResource } from "../memory/new_delete_resource.ts";
+import type { MemoryResource } from "../memory/memory_resource.ts";
 import {
   done,
   INLINE_LIMIT,
@@ -26,11 +27,12 @@ import {
 } from "./_runtime.ts";
 import { TaskExtras, type TaskScope } from "./_task_extras.ts";
 import { noteTask, TASK_INFO, type TaskInfo } from "./_stack.ts";
-import { TaskAwaitable } from "./_task_awaitable.ts";
 import { installThenTrap } from "./_then_trap.ts";
 import { coAwaitSymbol, type Operation, type SimpleAwaitable } from "./awaitable.ts";
 import { AwaitOp } from "./awaiter.ts";
 import { TaskStateError } from "./task_state_error.ts";
+import { inlineExecutor } from "../executors/executor.ts";
+import { Spawn } from "../executors/_spawn.ts";
 
 /** What a task can be: see {@linkcode Task.status}. */
 export type TaskStatus = "armed" | "launched" | "done" | "destroyed" | "empty";
@@ -40,15 +42,17 @@ export type TaskStatus = "armed" | "launched" | "done" | "destroyed" | "empty";
 //
 // | from      | event                                                  | to        |
 // |-----------|--------------------------------------------------------|-----------|
-// | ARMED     | next() with fewer than INLINE_LIMIT tasks on the stack | RUNNING   |
+// | ARMED     | next() with fewer than INLINE_LIMIT tasks on the stack | RUNNING, or SCOPED with its own allocator |
 // | ARMED     | next() at INLINE_LIMIT: push signal to the driver      | DETACHED  |
 // | ARMED     | destroy(), or throw()/return() (its awaiter unwinds)   | DESTROYED |
 // | ARMED     | move()                                                 | EMPTY (the new task is ARMED) |
-// | DETACHED  | _attach() (the driver runs it as a segment)            | RUNNING   |
+// | DETACHED  | _attach() (the driver runs it as a segment)            | RUNNING or SCOPED |
+// | RUNNING   | its first frame comes from an inherited allocator      | SCOPED    |
 // | DETACHED  | throw()/return() before the driver ran it              | DESTROYED |
 // | RUNNING   | the body ended, no forks left running                  | DONE      |
 // | RUNNING   | the body ended, forks still unwinding                  | DRAINING  |
 // | RUNNING   | ended on the driver's stack: _complete()               | COMPLETED |
+// | SCOPED    | (as RUNNING: the same transitions)                     |           |
 // | DRAINING  | next()/throw()/return() after the forks unwound        | DONE      |
 // | COMPLETED | next()/throw()/return(): the outcome is delivered      | DONE      |
 // | DONE      | destroy()                                              | DESTROYED |
@@ -56,7 +60,9 @@ export type TaskStatus = "armed" | "launched" | "done" | "destroyed" | "empty";
 //
 // DETACHED: launched, handed to the driver's stack, not yet running there. COMPLETED: finished
 // on the driver's stack, outcome not yet taken by the awaiter's `yield*`. DRAINING: the body has
-// ended; the task waits for its unjoined forks before it completes.
+// ended; the task waits for its unjoined forks before it completes. SCOPED: running, and its
+// allocator is the environment of what it runs (it sets the driver's `resource` around each
+// step): a state of its own, so that `next()` of an ordinary task pays nothing for it.
 const ARMED = 0;
 const RUNNING = 1;
 const DETACHED = 2;
@@ -65,6 +71,7 @@ const DONE = 4;
 const DESTROYED = 5;
 const EMPTY = 6;
 const DRAINING = 7;
+const SCOPED = 8;
 
 /** How `_resumeAbruptly` resumes the body. */
 const enum Abrupt {
@@ -96,6 +103,7 @@ const STATUS: readonly TaskStatus[] = [
   "done",
   "destroyed",
   "empty",
+  "launched",
   "launched",
 ];
 
@@ -140,6 +148,12 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
   _ext: TaskExtras | null;
   /** @ignore The frame's address in the Wasm heap, 0 while elided. */
   _frame: number;
+  /**
+   * @ignore The allocator this task's frame and buffers come from, and the environment of what it
+   * runs (see SCOPED): given with `allocatorArg`, inherited, or a default that is not
+   * `newDeleteResource`. Null: `newDeleteResource`, the common default, which needs no record.
+   */
+  _resource: MemoryResource | null;
 
   /**
    * Tasks are made by calling a function that `task()` returned; calling this constructor
@@ -147,12 +161,12 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
    *
    * @param token The library's private token.
    * @param gen The coroutine body, not yet started.
-   * @param ext The extras of a task called with `allocatorArg`, or `null`.
+   * @param resource The allocator given with `allocatorArg`, or `null`.
    */
   constructor(
     token: typeof TASK_TOKEN,
     gen: Generator<Suspension, T, unknown>,
-    ext: TaskExtras | null,
+    resource: MemoryResource | null,
   ) {
     if (token !== TASK_TOKEN) {
       throw new TypeError(
@@ -161,8 +175,9 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     }
     this._gen = gen;
     this._state = ARMED;
-    this._ext = ext;
+    this._ext = null;
     this._frame = 0;
+    this._resource = resource;
   }
 
   /**
@@ -191,20 +206,24 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
    */
   [coAwaitSymbol](): SimpleAwaitable<T> {
     if (this._state !== ARMED) throw notArmed(this);
-    return new TaskAwaitable<T>(this);
+    // spawn's awaiter is exactly this: a root of its own in the awaiter's domain.
+    return new Spawn<T>(inlineExecutor, this, false);
   }
 
   /** @ignore Resumes the coroutine; its first call launches it. Driven by `yield*`. */
   next(input?: unknown): IteratorResult<Suspension, T> {
     if (this._state !== RUNNING) {
+      if (this._state === SCOPED) return this._resumeAbruptly(Abrupt.Next, input);
       if (this._state !== ARMED) return this._settle(Call.Next, input);
       if (rt.driver === null) throw drivenByHand();
       if (rt.depth >= INLINE_LIMIT) return this._detach();
+      if (this._resource !== null) {
+        this._state = SCOPED;
+        return this._resumeAbruptly(Abrupt.Next, input);
+      }
       this._state = RUNNING;
     }
     // Kept apart from _resumeAbruptly: this is the path every await takes.
-    const scoped = this._ext;
-    if (scoped !== null && scoped.scoped) return this._resumeAbruptly(Abrupt.Next, input);
     const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
     rt.depth++;
@@ -225,13 +244,13 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** @ignore Throws `error` into the coroutine at its suspension point. Driven by `yield*`. */
   throw(error: unknown): IteratorResult<Suspension, T> {
-    if (this._state !== RUNNING) return this._settle(Call.Throw, error);
+    if (this._state !== RUNNING && this._state !== SCOPED) return this._settle(Call.Throw, error);
     return this._resumeAbruptly(Abrupt.Throw, error);
   }
 
   /** @ignore Unwinds the coroutine through its `finally` blocks. Driven by `yield*`. */
   return(value?: unknown): IteratorResult<Suspension, T> {
-    if (this._state !== RUNNING) return this._settle(Call.Return, value);
+    if (this._state !== RUNNING && this._state !== SCOPED) return this._settle(Call.Return, value);
     return this._resumeAbruptly(Abrupt.Return, value);
   }
 
@@ -243,13 +262,14 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
    * @throws {TaskStateError} If the task is running: the awaiter holds it.
    */
   move(): Task<T> {
-    if (this._state === RUNNING || this._state === DETACHED || this._state === DRAINING) {
+    if (STATUS[this._state] === "launched") {
       throw new TaskStateError(
         "cannot move a launched task: its awaiter owns it until it finishes",
         this.status,
       );
     }
-    const moved = new Task(TASK_TOKEN, this._gen!, this._ext);
+    const moved = new Task(TASK_TOKEN, this._gen!, this._resource);
+    moved._ext = this._ext;
     moved._state = this._state;
     moved._frame = this._frame;
     this._frame = 0;
@@ -279,6 +299,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
         this._state = DESTROYED;
         return;
       case RUNNING:
+      case SCOPED:
       case DETACHED:
       case DRAINING:
         throw new TaskStateError(
@@ -301,7 +322,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** @ignore Called by the driver when it takes a detached task onto its stack. */
   _attach(): void {
-    this._state = RUNNING;
+    this._state = this._resource !== null ? SCOPED : RUNNING;
   }
 
   /** @ignore Called by the driver when a detached task ended: keeps the outcome for delivery. */
@@ -314,25 +335,27 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** @ignore The task's extras, made now if it had none. */
   _extras(): TaskExtras {
-    return this._ext ??= new TaskExtras(null);
+    return this._ext ??= new TaskExtras();
   }
 
   /** @ignore Takes a `frameBuffer` of `bytes` from this task's frame allocator. */
   _buffer(bytes: number): Uint8Array {
     if (this._frame === 0) this._takeFrame();
-    return allocateBuffer(this._frame, this._ext?.resource ?? newDeleteResource, bytes);
+    return allocateBuffer(this._frame, this._resource ?? newDeleteResource, bytes);
   }
 
   /** Takes the frame: from the task's own allocator, its environment's, or the default. */
   private _takeFrame(): void {
-    let resource = this._ext?.resource ?? null;
+    let resource = this._resource;
     if (resource === null) {
-      resource = rt.driver?.resource ?? null;
-      if (resource !== null) this._extras().scoped = true;
-      else resource = getDefaultResource();
+      resource = rt.driver?.resource ?? getDefaultResource();
+      if (resource !== newDeleteResource) {
+        // Recorded, the task is its children's environment from now on (its next resume).
+        this._resource = resource;
+        if (this._state === RUNNING) this._state = SCOPED;
+      }
     }
     this._frame = allocateFrame(resource);
-    if (resource !== newDeleteResource) this._extras().resource = resource;
   }
 
   /** Moves this task to the driver's stack: the native stack is deep enough already. */
@@ -370,10 +393,10 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
     // A task with a scoped allocator is its children's environment while its body runs.
-    const ext = this._ext;
-    const driver = ext !== null && ext.scoped ? rt.driver : null;
+    const resource = this._resource;
+    const driver = resource !== null ? rt.driver : null;
     const outer = driver?.resource ?? null;
-    if (driver !== null) driver.resource = ext!.resource;
+    if (driver !== null) driver.resource = resource;
     rt.depth++;
     try {
       r = mode === Abrupt.Next
@@ -474,7 +497,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     const frame = this._frame;
     if (frame !== 0) {
       this._frame = 0;
-      freeFrame(frame, ext?.resource ?? newDeleteResource);
+      freeFrame(frame, this._resource ?? newDeleteResource);
     }
   }
 }
