@@ -6,6 +6,7 @@
  */
 
 import { type Completion, type Driver, runNow } from "../core/_driver.ts";
+import { destroyRoot } from "../concurrency/_unwind.ts";
 import { toOperation } from "../core/_operation.ts";
 import { newRoot } from "../core/_root.ts";
 import type { Awaitable, CoroutineHandle, Operation } from "../core/awaitable.ts";
@@ -53,17 +54,17 @@ export class Shield<T> extends Awaiter<T> implements Completion {
 
   awaitResume(): T {
     const outcome = this.#outcome;
+    const threw = this.#threw;
     this.#outcome = undefined;
-    if (this.#threw) throw outcome;
+    this.#threw = false;
+    if (threw) throw outcome;
     return outcome as T;
   }
 
-  complete(threw: boolean, outcome: unknown, destroyed: boolean): void {
+  complete(threw: boolean, outcome: unknown): void {
     this.#driver = null;
-    this.#threw = threw || destroyed;
-    this.#outcome = destroyed
-      ? new CancelledError("the shielded operation was destroyed")
-      : outcome;
+    this.#threw = threw; // a destroyed root ends with CancelledError (or what a finally threw)
+    this.#outcome = outcome;
     const handle = this.#handle;
     this.#handle = null;
     if (!this.#starting) handle?.resume();
@@ -71,17 +72,21 @@ export class Shield<T> extends Awaiter<T> implements Completion {
 
   /**
    * The awaiter is destroyed (`syncAwait` gave up on a host wait): a shield keeps out
-   * cancellation, not destruction, so the shielded operation is destroyed too (its `finally`
-   * blocks run).
+   * cancellation, not destruction, so the shielded operation is unwound too, now, on this stack,
+   * so that its `finally` blocks run before the awaiter's. An error they throw is thrown from
+   * here, as a group's members' are: it replaces the destruction, as a throwing `finally` does.
    */
   [Symbol.dispose](): void {
     this.#handle = null;
     const driver = this.#driver;
-    if (driver === null || driver.handle === null) return;
-    // Unwound now, on top of the awaiter's own unwinding, so that its finally blocks run before
-    // the awaiter's (structured), rather than from the driver queue afterwards.
-    driver.prepareDestroy();
-    runNow(driver);
+    if (driver === null) return;
+    destroyRoot(driver); // complete() has run when this returns, unless it suspended again
+    const threw = this.#threw;
+    const outcome = this.#outcome;
+    this.#threw = false;
+    this.#outcome = undefined;
+    // A CancelledError is how destroyed work ends; anything else a finally threw is not lost.
+    if (threw && !(outcome instanceof CancelledError)) throw outcome;
   }
 
   override toString(): string {

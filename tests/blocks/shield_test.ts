@@ -211,6 +211,22 @@ Deno.test("destruction: syncAwait giving up destroys the shielded work too (fina
   assert.equal(defaultBytesInUse(), before, "no frame leaks");
 });
 
+Deno.test("destruction: an error the shielded work's finally throws is not lost", () => {
+  const boom = new Error("finally broke");
+  const inner = task(function* () {
+    try {
+      yield* sleep(60_000);
+    } finally {
+      // deno-lint-ignore no-unsafe-finally
+      throw boom;
+    }
+  });
+  const outer = task(function* () {
+    yield* shield(inner());
+  });
+  assert.throws(() => syncAwait(outer()), (e) => e === boom);
+});
+
 Deno.test("bad arguments: shield(42) is a TypeError at the call; a used task a TaskStateError", async () => {
   assert.throws(
     () => shield(42 as never),
