@@ -19,7 +19,10 @@ const examples: [file: string, what: string][] = [
     "crawler.ts",
     "A crawler: 4 requests at a time, a timeout each, all cancelled on the first fatal 500",
   ],
-  ["job_runner.ts", "A job runner: 1000 jobs, Ctrl-C mid-run, every file flushed through shield"],
+  [
+    "job_runner.ts",
+    "A job runner: 1000 jobs, 16 at a time, Ctrl-C mid-run, every file flushed through shield",
+  ],
   ["event_wrapper.ts", "Wrapping a timer, an EventTarget and a callback API with action()"],
 ];
 

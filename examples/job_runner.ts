@@ -1,14 +1,14 @@
 /**
- * A CLI job runner: 1000 jobs, 16 at a time, with a progress line. Ctrl-C (an `AbortController`
- * here) cancels it mid-run; each job's `finally` block still writes its footer and closes its
- * file, through `shield`, so no flush fails.
+ * A CLI job runner: 1000 jobs through `whenAll(jobs, { concurrency: 16 })`, with a progress
+ * line. Ctrl-C (an `AbortController` here) cancels it mid-run; each job's `finally` block still
+ * writes its footer and closes its file, through `shield`, so no flush fails.
  *
  * Run: `deno run examples/job_runner.ts`
  *
  * @module
  */
 
-import { CancelledError, coAwait, Semaphore, shield, sleep, start, task, whenAll } from "../mod.ts";
+import { CancelledError, coAwait, shield, sleep, start, task, whenAll } from "../mod.ts";
 import { OutputFile } from "./_output_file.ts";
 
 let [done, flushed, failedFlushes] = [0, 0, 0];
@@ -37,10 +37,9 @@ const job = task(function* (i: number) {
 
 const ctrlC = new AbortController();
 const timer = setTimeout(() => ctrlC.abort("Ctrl-C"), 400);
-const limit = new Semaphore(16);
 try {
-  const jobs = Array.from({ length: 1000 }, (_, i) => limit.use(job(i)));
-  await start(whenAll(...jobs), { signal: ctrlC.signal });
+  const jobs = Array.from({ length: 1000 }, (_, i) => job(i));
+  await start(whenAll(jobs, { concurrency: 16 }), { signal: ctrlC.signal });
 } catch (e) {
   if (!(e instanceof CancelledError)) throw e;
   console.log(`  cancelled by ${e.reason} at ${done}/1000`);
