@@ -168,11 +168,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     gen: Generator<Suspension, T, unknown>,
     resource: MemoryResource | null,
   ) {
-    if (token !== TASK_TOKEN) {
-      throw new TypeError(
-        "Task cannot be constructed directly: wrap a generator function with task() and call it",
-      );
-    }
+    if (token !== TASK_TOKEN) notConstructible();
     this._gen = gen;
     this._state = ARMED;
     this._ext = null;
@@ -212,15 +208,12 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** @ignore Resumes the coroutine; its first call launches it. Driven by `yield*`. */
   next(input?: unknown): IteratorResult<Suspension, T> {
+    // Kept small (V8 inlines it into the awaiter's generator): what is rare goes to _nextSlow.
     if (this._state !== RUNNING) {
-      if (this._state === SCOPED) return this._resumeAbruptly(Abrupt.Next, input);
-      if (this._state !== ARMED) return this._settle(Call.Next, input);
-      if (rt.driver === null) throw drivenByHand();
-      if (rt.depth >= INLINE_LIMIT) return this._detach();
-      if (this._resource !== null) {
-        this._state = SCOPED;
-        return this._resumeAbruptly(Abrupt.Next, input);
-      }
+      if (
+        this._state !== ARMED || this._resource !== null || rt.depth >= INLINE_LIMIT ||
+        rt.driver === null
+      ) return this._nextSlow(input);
       this._state = RUNNING;
     }
     // Kept apart from _resumeAbruptly: this is the path every await takes.
@@ -231,15 +224,25 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
       r = gen.next(input);
     } catch (error) {
       rt.depth--;
-      return this._ended(true, error);
+      return this._threw(error);
     }
     rt.depth--;
-    if (r.done) return this._ended(false, r);
+    if (r.done) return this._returned(r);
     // Suspending: the common case is a task that has its frame already and passes the signal on.
     if (this._frame === 0 || r.value === OWNER_SIGNAL) {
       return this._resumeAbruptly(Abrupt.Suspended, r);
     }
     return r;
+  }
+
+  /** `next()` of a task that is not an ordinary one running or launching inline. */
+  private _nextSlow(input: unknown): IteratorResult<Suspension, T> {
+    if (this._state === SCOPED) return this._resumeAbruptly(Abrupt.Next, input);
+    if (this._state !== ARMED) return this._settle(Call.Next, input);
+    if (rt.driver === null) throw drivenByHand();
+    if (rt.depth >= INLINE_LIMIT) return this._detach();
+    this._state = SCOPED; // armed, with an allocator of its own
+    return this._resumeAbruptly(Abrupt.Next, input);
   }
 
   /** @ignore Throws `error` into the coroutine at its suspension point. Driven by `yield*`. */
@@ -410,24 +413,29 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     } catch (error) {
       rt.depth--;
       if (driver !== null) driver.resource = outer;
-      return this._ended(true, error);
+      return this._threw(error);
     }
     rt.depth--;
     if (driver !== null) driver.resource = outer;
-    if (r.done) return this._ended(false, r);
+    if (r.done) return this._returned(r);
     return r;
   }
 
-  /** The body ended, by a return (`result`) or by an exception (`threw`, `result`). */
-  private _ended(threw: boolean, result: unknown): IteratorResult<Suspension, T> {
-    if (threw) noteTask(result, (Object.getPrototypeOf(this._gen) as TaskPrototype)[TASK_INFO]);
-    const scope = this._ext?.scope ?? null;
-    if (scope !== null) {
-      return this._close(scope, threw, threw ? result : (result as IteratorResult<T>).value);
-    }
+  /** The body returned: free the frame and complete, unless forks are left to drain. */
+  private _returned(r: IteratorResult<Suspension, T>): IteratorResult<Suspension, T> {
+    const ext = this._ext;
+    if (ext !== null && ext.scope !== null) return this._close(ext.scope, false, r.value);
     this._end();
-    if (threw) throw result;
-    return result as IteratorResult<Suspension, T>;
+    return r;
+  }
+
+  /** The body threw `error`: note the task in its stack, then end as `_returned` does. */
+  private _threw(error: unknown): IteratorResult<Suspension, T> {
+    noteTask(error, (Object.getPrototypeOf(this._gen) as TaskPrototype)[TASK_INFO]);
+    const ext = this._ext;
+    if (ext !== null && ext.scope !== null) return this._close(ext.scope, true, error);
+    this._end();
+    throw error;
   }
 
   /**
@@ -494,11 +502,13 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     this._gen = null;
     const ext = this._ext;
     if (ext !== null && ext.endListeners !== null) ext.ended();
+    if (this._frame !== 0) this._freeFrame();
+  }
+
+  private _freeFrame(): void {
     const frame = this._frame;
-    if (frame !== 0) {
-      this._frame = 0;
-      freeFrame(frame, this._resource ?? newDeleteResource);
-    }
+    this._frame = 0;
+    freeFrame(frame, this._resource ?? newDeleteResource);
   }
 }
 
@@ -519,6 +529,12 @@ function notArmed(t: Task<unknown>): TaskStateError {
     `cannot await a task that is not armed: ${why[t.status]}. A task has one owner and is ` +
       "awaited once; call the task function again for a new task",
     t.status,
+  );
+}
+
+function notConstructible(): never {
+  throw new TypeError(
+    "Task cannot be constructed directly: wrap a generator function with task() and call it",
   );
 }
 
