@@ -8,6 +8,7 @@ import { CancellableAwaiter } from "../cancellation/_cancellable_awaiter.ts";
 import { reportError } from "../core/_report.ts";
 import type { Suspension } from "../core/_runtime.ts";
 import type { Operation } from "../core/awaitable.ts";
+import { installThenTrap } from "../core/_then_trap.ts";
 
 // States of one await. The transitions, each taken at most once:
 //   PENDING --resolve/reject--> SETTLED   (cleanup runs, the task resumes)
@@ -36,6 +37,8 @@ class ActionOperation<T> implements Operation<T> {
     return new Action(this.#executor)[Symbol.iterator]();
   }
 }
+
+installThenTrap(ActionOperation.prototype, "an Operation (action)");
 
 /** One await of an action; see the state table above. */
 class Action<T> extends CancellableAwaiter<T> {

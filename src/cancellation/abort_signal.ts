@@ -10,6 +10,7 @@ import type { Operation } from "../core/awaitable.ts";
 import type { Task } from "../core/task.ts";
 import { CancellationDomain } from "./cancellation_domain.ts";
 import { currentDomain } from "./current_domain.ts";
+import { LazyOperation } from "../core/_lazy_operation.ts";
 
 /**
  * The signal of one task in one ambient domain: a child domain of that domain (so cancelling it
@@ -30,7 +31,7 @@ class TaskSignal implements TaskEndListener {
   }
 }
 
-const abortSignalOperation: Operation<AbortSignal> = { [Symbol.iterator]: signalOfCurrentTask };
+const abortSignalOperation: Operation<AbortSignal> = new LazyOperation(signalOfCurrentTask);
 
 function* signalOfCurrentTask(): Generator<Suspension, AbortSignal, unknown> {
   let owner: Task<unknown>;

@@ -13,6 +13,7 @@ import { CancelledError } from "./cancelled_error.ts";
 import { Shield } from "./shield.ts";
 import { TimeoutError } from "./timeout_error.ts";
 import { withDomain } from "./with_domain.ts";
+import { installThenTrap } from "../core/_then_trap.ts";
 
 /** Hosts run a timer longer than this at once; longer limits are chained. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -30,6 +31,8 @@ class Timeout<T> implements Operation<T> {
     return new TimeoutRun(this.#operation, this.#ms);
   }
 }
+
+installThenTrap(Timeout.prototype, "an Operation (timeout)");
 
 /**
  * One await of a `timeout`: runs the operation inline, in a domain of its own that is linked to

@@ -13,6 +13,7 @@ import { CancellableAwaiter } from "../cancellation/_cancellable_awaiter.ts";
 import { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 import { CancelledError } from "../cancellation/cancelled_error.ts";
 import { start } from "../bridges/start.ts";
+import { LazyOperation } from "../core/_lazy_operation.ts";
 
 // Life of a scope (`size` counts spawned operations still running):
 //
@@ -234,7 +235,7 @@ export class AsyncScope implements AsyncDisposable {
   join(): Operation<void> {
     const scope = this.#scope;
     // A fresh awaiter per await, so one join() operation can be awaited more than once.
-    return { [Symbol.iterator]: () => new ScopeJoin(scope)[Symbol.iterator]() };
+    return new LazyOperation(() => new ScopeJoin(scope)[Symbol.iterator]());
   }
 
   /**

@@ -9,6 +9,7 @@ import { toOperation } from "../core/_operation.ts";
 import type { Suspension } from "../core/_runtime.ts";
 import type { Awaitable, Operation } from "../core/awaitable.ts";
 import { ready } from "../core/ready.ts";
+import { LazyOperation } from "../core/_lazy_operation.ts";
 import { Task } from "../core/task.ts";
 
 /** The iterator of an acquire that found a free permit: shared, so it allocates nothing. */
@@ -159,7 +160,7 @@ export class Semaphore {
     }
     const state = new Permits(permits);
     this.#permits = state;
-    this.#acquire = { [Symbol.iterator]: () => state.acquire() };
+    this.#acquire = new LazyOperation(() => state.acquire());
   }
 
   /** How many permits are free now. */
@@ -206,7 +207,7 @@ export class Semaphore {
     }
     const permits = this.#permits;
     const acquire = this.#acquire;
-    return { [Symbol.iterator]: () => holding(permits, acquire, op) };
+    return new LazyOperation(() => holding(permits, acquire, op));
   }
 }
 

@@ -55,3 +55,11 @@ export async function capturingReports<T>(
     globalThis.removeEventListener("error", onError);
   }
 }
+
+/** `await op` (a common slip) must reject with a TypeError naming `yield*`, not run silently. */
+export async function assertAwaitRejected(op: unknown): Promise<void> {
+  const error = await Promise.resolve(op).then(() => null, (e: unknown) => e);
+  if (!(error instanceof TypeError) || !/yield\*/.test(error.message)) {
+    throw new Error(`await on ${String(op)} did not reject with a TypeError naming yield*`);
+  }
+}

@@ -14,7 +14,7 @@ import {
   withDomain,
 } from "../../mod.ts";
 import { defaultBytesInUse } from "../_helpers.ts";
-import { CountingDomain } from "./_helpers.ts";
+import { assertAwaitRejected, CountingDomain } from "./_helpers.ts";
 
 Deno.test("the signal is live while the task runs and aborts when it returns", async () => {
   let signal!: AbortSignal;
@@ -156,4 +156,8 @@ Deno.test("leak check: every task's signal is let go (aborted) when it ends; fra
   assert.equal(domain.cancelled, false); // ended by the tasks' ends, not by a cancellation
   assert.equal(domain.live, 0);
   assert.equal(defaultBytesInUse(), before);
+});
+
+Deno.test("`await` on a abortSignal operation (instead of yield*) rejects with a TypeError naming the fix", async () => {
+  await assertAwaitRejected(abortSignal());
 });

@@ -13,7 +13,7 @@ import {
   withDomain,
 } from "../../mod.ts";
 import { defaultBytesInUse } from "../_helpers.ts";
-import { capturingReports, CountingDomain, tick } from "./_helpers.ts";
+import { assertAwaitRejected, capturingReports, CountingDomain, tick } from "./_helpers.ts";
 
 /** A timer as an action, recording what happened to it. */
 function timer(log: string[], ms: number, value = "fired") {
@@ -278,4 +278,8 @@ Deno.test("leak check: listeners and frames back to zero across many actions", a
   assert.equal(domain.live, 0);
   assert.equal(defaultBytesInUse(), before);
   assert.equal(log.filter((l) => l === "cleanup").length, 50);
+});
+
+Deno.test("`await` on a action operation (instead of yield*) rejects with a TypeError naming the fix", async () => {
+  await assertAwaitRejected(action<void>((resolve) => resolve()));
 });

@@ -17,7 +17,7 @@ import {
   withDomain,
 } from "../../mod.ts";
 import { defaultBytesInUse } from "../_helpers.ts";
-import { CountingDomain } from "./_helpers.ts";
+import { assertAwaitRejected, CountingDomain } from "./_helpers.ts";
 
 const worker = task(function* (log: string[], name: string, ms: number, fail?: Error) {
   log.push(`${name} started`);
@@ -282,4 +282,8 @@ Deno.test("one join() operation can be awaited more than once", async () => {
   await start(joined);
   await start(joined); // the scope is joined: done at once
   assert.equal(scope.size, 0);
+});
+
+Deno.test("`await` on a AsyncScope operation (instead of yield*) rejects with a TypeError naming the fix", async () => {
+  await assertAwaitRejected(new AsyncScope().join());
 });

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import {
   CancellationDomain,
   CancelledError,
+  ready,
   Semaphore,
   sleep,
   start,
@@ -14,7 +15,7 @@ import {
   withDomain,
 } from "../../mod.ts";
 import { defaultBytesInUse } from "../_helpers.ts";
-import { CountingDomain, tick } from "./_helpers.ts";
+import { assertAwaitRejected, CountingDomain, tick } from "./_helpers.ts";
 
 Deno.test("a free permit is taken without suspending; available counts", () => {
   const s = new Semaphore(2);
@@ -220,4 +221,9 @@ Deno.test("leak check: 200 contending tasks leave no listener, frame, waiter or 
     )),
     "served",
   );
+});
+
+Deno.test("`await` on a Semaphore operation (instead of yield*) rejects with a TypeError naming the fix", async () => {
+  await assertAwaitRejected(new Semaphore(1).acquire());
+  await assertAwaitRejected(new Semaphore(1).use(ready(1)));
 });

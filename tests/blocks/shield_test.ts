@@ -19,7 +19,7 @@ import {
   withDomain,
 } from "../../mod.ts";
 import { defaultBytesInUse } from "../_helpers.ts";
-import { CountingDomain } from "./_helpers.ts";
+import { assertAwaitRejected, CountingDomain } from "./_helpers.ts";
 
 const flush = task(function* (log: string[], ms: number) {
   try {
@@ -280,4 +280,8 @@ Deno.test("context values set around the shield are seen inside it", async () =>
     );
   });
   assert.equal(await start(user.with("ada", t())), "ada");
+});
+
+Deno.test("`await` on a shield operation (instead of yield*) rejects with a TypeError naming the fix", async () => {
+  await assertAwaitRejected(shield(ready(1)));
 });

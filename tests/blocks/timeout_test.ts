@@ -19,7 +19,7 @@ import {
   withDomain,
 } from "../../mod.ts";
 import { defaultBytesInUse } from "../_helpers.ts";
-import { capturingReports, CountingDomain } from "./_helpers.ts";
+import { assertAwaitRejected, capturingReports, CountingDomain } from "./_helpers.ts";
 
 const work = task(function* (log: string[], ms: number, value: string) {
   try {
@@ -249,4 +249,8 @@ Deno.test("no timer for an operation that ends without suspending; the limit cou
   assert.equal(delays.length, 2);
   assert.equal(delays[1], 60_000);
   assert.ok(delays[0] <= 10, `the timeout waited ${delays[0]} ms more, not 40 from the suspension`);
+});
+
+Deno.test("`await` on a timeout operation (instead of yield*) rejects with a TypeError naming the fix", async () => {
+  await assertAwaitRejected(timeout(ready(1), 10));
 });
