@@ -505,6 +505,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     if (this._frame !== 0) this._freeFrame();
   }
 
+  /** Gives the frame (and the buffers it holds) back to the resource it came from. */
   private _freeFrame(): void {
     const frame = this._frame;
     this._frame = 0;
