@@ -53,7 +53,9 @@ export class Bindings {
     if (callee.type === "Identifier") {
       const decl = this.resolve(callee);
       if (decl === undefined) return undefined;
-      if (this.#isTaskFunction(decl, callee.name)) return { kind: "task", name: callee.name };
+      if (this.#isTaskFunction(decl, callee.name)) {
+        return { kind: "task", name: callee.name };
+      }
       const imported = this.#importedName(decl);
       if (imported !== undefined && OPERATION_FACTORIES.has(imported)) {
         return { kind: "operation", name: callee.name };
@@ -63,11 +65,15 @@ export class Bindings {
     // `coro.sleep(5)` through `import * as coro from "@coro/task"`.
     if (
       callee.type === "MemberExpression" && !callee.computed &&
-      callee.object.type === "Identifier" && callee.property.type === "Identifier" &&
+      callee.object.type === "Identifier" &&
+      callee.property.type === "Identifier" &&
       OPERATION_FACTORIES.has(callee.property.name) &&
       this.#isPackageNamespace(this.resolve(callee.object))
     ) {
-      return { kind: "operation", name: `${callee.object.name}.${callee.property.name}` };
+      return {
+        kind: "operation",
+        name: `${callee.object.name}.${callee.property.name}`,
+      };
     }
     return undefined;
   }
@@ -84,7 +90,11 @@ export class Bindings {
    */
   resolve(id: Deno.lint.Identifier): Node | undefined {
     const name = id.name;
-    for (let scope = parentOf(id); scope !== undefined; scope = parentOf(scope)) {
+    for (
+      let scope = parentOf(id);
+      scope !== undefined;
+      scope = parentOf(scope)
+    ) {
       const decl = declaredIn(scope, name);
       if (decl !== undefined) return decl;
     }
@@ -94,7 +104,9 @@ export class Bindings {
   /** `const t = child(...)`: `t` holds a task (or operation) that nothing else can have run. */
   #heldBy(id: Deno.lint.Identifier): Made | undefined {
     const decl = this.resolve(id);
-    if (decl?.type !== "VariableDeclarator" || decl.parent.kind !== "const") return undefined;
+    if (decl?.type !== "VariableDeclarator" || decl.parent.kind !== "const") {
+      return undefined;
+    }
     if (decl.id.type !== "Identifier" || decl.init === null) return undefined;
     if (decl.init.type !== "CallExpression") return undefined;
     return this.made(decl.init);
@@ -116,7 +128,8 @@ export class Bindings {
         is = d !== undefined && this.#importedName(d) === "task";
       } else if (
         callee.type === "MemberExpression" && !callee.computed &&
-        callee.object.type === "Identifier" && callee.property.type === "Identifier" &&
+        callee.object.type === "Identifier" &&
+        callee.property.type === "Identifier" &&
         callee.property.name === "task"
       ) {
         is = this.#isPackageNamespace(this.resolve(callee.object));
@@ -128,11 +141,17 @@ export class Bindings {
 
   /** The exported name behind an `import { x as y } from "@coro/task"` specifier. */
   #importedName(decl: Node): string | undefined {
-    if (decl.type !== "ImportSpecifier" || decl.importKind === "type") return undefined;
+    if (decl.type !== "ImportSpecifier" || decl.importKind === "type") {
+      return undefined;
+    }
     const from = decl.parent;
-    if (from.type !== "ImportDeclaration" || from.importKind === "type") return undefined;
+    if (from.type !== "ImportDeclaration" || from.importKind === "type") {
+      return undefined;
+    }
     if (!PACKAGE.test(from.source.value)) return undefined;
-    return decl.imported.type === "Identifier" ? decl.imported.name : decl.imported.value;
+    return decl.imported.type === "Identifier"
+      ? decl.imported.name
+      : decl.imported.value;
   }
 
   #isPackageNamespace(decl: Node | undefined): boolean {
@@ -168,12 +187,16 @@ function declaredIn(scope: Node, name: string): Node | undefined {
         ? inDeclaration(scope.left, name)
         : undefined;
     case "CatchClause":
-      return scope.param !== null && binds(scope.param, name) ? scope : undefined;
+      return scope.param !== null && binds(scope.param, name)
+        ? scope
+        : undefined;
     case "FunctionDeclaration":
     case "FunctionExpression":
     case "ArrowFunctionExpression": {
       for (const p of scope.params) if (binds(p, name)) return scope;
-      if (scope.type === "FunctionExpression" && scope.id?.name === name) return scope;
+      if (scope.type === "FunctionExpression" && scope.id?.name === name) {
+        return scope;
+      }
       return undefined;
     }
     case "ClassExpression":
@@ -183,7 +206,10 @@ function declaredIn(scope: Node, name: string): Node | undefined {
   }
 }
 
-function inStatements(statements: readonly Node[], name: string): Node | undefined {
+function inStatements(
+  statements: readonly Node[],
+  name: string,
+): Node | undefined {
   if (!Array.isArray(statements)) return undefined; // the AST types and shapes differ in places
   for (const s of statements) {
     const d = inStatement(s, name);
@@ -195,7 +221,9 @@ function inStatements(statements: readonly Node[], name: string): Node | undefin
 function inStatement(s: Node, name: string): Node | undefined {
   switch (s.type) {
     case "ImportDeclaration":
-      for (const spec of s.specifiers) if (spec.local.name === name) return spec;
+      for (const spec of s.specifiers) {
+        if (spec.local.name === name) return spec;
+      }
       return undefined;
     case "VariableDeclaration":
       return s.kind === "var" ? undefined : inDeclaration(s, name);
@@ -204,13 +232,18 @@ function inStatement(s: Node, name: string): Node | undefined {
       return s.id?.name === name ? s : undefined;
     case "ExportNamedDeclaration":
     case "ExportDefaultDeclaration":
-      return s.declaration ? inStatement(s.declaration as Node, name) : undefined;
+      return s.declaration
+        ? inStatement(s.declaration as Node, name)
+        : undefined;
     default:
       return undefined;
   }
 }
 
-function inDeclaration(d: Deno.lint.VariableDeclaration, name: string): Node | undefined {
+function inDeclaration(
+  d: Deno.lint.VariableDeclaration,
+  name: string,
+): Node | undefined {
   for (const v of d.declarations) if (binds(v.id, name)) return v;
   return undefined;
 }
@@ -220,7 +253,8 @@ function hoistedVar(scope: Node, name: string): Node | undefined {
   const owner = parentOf(scope);
   const isBody = scope.type === "Program" ||
     (owner !== undefined && (owner.type === "FunctionDeclaration" ||
-      owner.type === "FunctionExpression" || owner.type === "ArrowFunctionExpression"));
+      owner.type === "FunctionExpression" ||
+      owner.type === "ArrowFunctionExpression"));
   if (!isBody) return undefined;
   let found: Node | undefined;
   const visit = (n: Node): void => {
@@ -230,7 +264,8 @@ function hoistedVar(scope: Node, name: string): Node | undefined {
       return;
     }
     if (
-      n !== scope && (n.type === "FunctionDeclaration" || n.type === "FunctionExpression" ||
+      n !== scope &&
+      (n.type === "FunctionDeclaration" || n.type === "FunctionExpression" ||
         n.type === "ArrowFunctionExpression")
     ) return;
     for (const child of children(n)) visit(child);
@@ -252,7 +287,8 @@ function* children(n: Node): Generator<Node> {
 }
 
 function isNode(v: unknown): v is Node {
-  return typeof v === "object" && v !== null && typeof (v as { type?: unknown }).type === "string";
+  return typeof v === "object" && v !== null &&
+    typeof (v as { type?: unknown }).type === "string";
 }
 
 /** Whether a binding pattern (identifier, destructuring, default, rest) introduces `name`. */

@@ -10,8 +10,10 @@
 import { Bindings, type Made } from "./_bindings.ts";
 
 const COMBINATORS = new Set(["all", "allSettled", "any", "race", "resolve"]);
-const AWAIT_FIX = "Inside a task, use `yield* $`; in async code, `await start($)`";
-const COMBINATOR_FIX = "Inside a task, combine with `yield* whenAll(...)` or `whenAny(...)`; " +
+const AWAIT_FIX =
+  "Inside a task, use `yield* $`; in async code, `await start($)`";
+const COMBINATOR_FIX =
+  "Inside a task, combine with `yield* whenAll(...)` or `whenAny(...)`; " +
   "in async code, pass `start($)`";
 
 /** The rule: reports `await` on, and `Promise` combinators over, tasks and operations. */
@@ -26,19 +28,26 @@ export const noAwaitTask: Deno.lint.Rule = {
       CallExpression(node) {
         const c = node.callee;
         if (
-          c.type === "MemberExpression" && !c.computed && c.object.type === "Identifier" &&
+          c.type === "MemberExpression" && !c.computed &&
+          c.object.type === "Identifier" &&
           c.object.name === "Promise" && c.property.type === "Identifier" &&
           COMBINATORS.has(c.property.name)
         ) combined.push(node);
       },
       "Program:exit"() {
         const bindings = new Bindings();
-        const report = (node: Deno.lint.Node, made: Made, how: string, fix: string): void => {
+        const report = (
+          node: Deno.lint.Node,
+          made: Made,
+          how: string,
+          fix: string,
+        ): void => {
           const text = ctx.sourceCode.getText(node);
           const what = made.kind === "task" ? "a task" : "an operation";
           ctx.report({
             node,
-            message: `${how} \`${text}\`, ${what}, which is not a Promise: nothing runs.`,
+            message:
+              `${how} \`${text}\`, ${what}, which is not a Promise: nothing runs.`,
             hint: `${fix.replaceAll("$", text)}.`,
           });
         };
@@ -49,8 +58,12 @@ export const noAwaitTask: Deno.lint.Rule = {
         }
         for (const call of combined) {
           const callee = call.callee as Deno.lint.MemberExpression;
-          if (!bindings.isGlobal(callee.object as Deno.lint.Identifier)) continue;
-          const how = `\`Promise.${(callee.property as Deno.lint.Identifier).name}\` given`;
+          if (!bindings.isGlobal(callee.object as Deno.lint.Identifier)) {
+            continue;
+          }
+          const how = `\`Promise.${
+            (callee.property as Deno.lint.Identifier).name
+          }\` given`;
           for (const arg of call.arguments) {
             const items = arg.type === "ArrayExpression" ? arg.elements : [arg];
             for (const item of items) {

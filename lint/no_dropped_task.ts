@@ -15,7 +15,9 @@ export const noDroppedTask: Deno.lint.Rule = {
     const dropped: Deno.lint.CallExpression[] = [];
     return {
       ExpressionStatement(node) {
-        if (node.expression.type === "CallExpression") dropped.push(node.expression);
+        if (node.expression.type === "CallExpression") {
+          dropped.push(node.expression);
+        }
       },
       "Program:exit"() {
         const bindings = new Bindings();
@@ -28,7 +30,8 @@ export const noDroppedTask: Deno.lint.Rule = {
             message: made.kind === "task"
               ? `\`${text}\` creates a task and drops it: the task never runs.`
               : `\`${text}\` creates an operation and drops it: it never runs.`,
-            hint: `Await it with \`yield* ${text}\` inside a task, or run it with ` +
+            hint:
+              `Await it with \`yield* ${text}\` inside a task, or run it with ` +
               `\`start(${text})\` or \`syncAwait(${text})\` outside one.`,
           });
         }

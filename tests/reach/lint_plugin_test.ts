@@ -27,11 +27,20 @@ function expected(source: string): string[] {
   return out;
 }
 
-for (const name of ["dropped_bad.ts", "await_bad.ts", "dropped_good.ts", "await_good.ts"]) {
+for (
+  const name of [
+    "dropped_bad.ts",
+    "await_bad.ts",
+    "dropped_good.ts",
+    "await_good.ts",
+  ]
+) {
   Deno.test(`lint plugin: fixture ${name} gives exactly the expected diagnostics`, async () => {
     const source = await Deno.readTextFile(new URL(name, FIXTURES));
     const want = expected(source);
-    if (name.includes("_bad")) assert.ok(want.length >= 5, "a bad fixture must expect diagnostics");
+    if (name.includes("_bad")) {
+      assert.ok(want.length >= 5, "a bad fixture must expect diagnostics");
+    }
     assert.deepEqual(diagnose(source, name), want);
   });
 }
@@ -45,7 +54,10 @@ Deno.test("lint plugin: the diagnostics name the fix (yield* and start)", () => 
   ].join("\n");
   const [dropped, awaited] = Deno.lint.runPlugin(plugin, "main.ts", source);
   assert.equal(dropped.id, "coro/no-dropped-task");
-  assert.equal(dropped.message, "`child()` creates a task and drops it: the task never runs.");
+  assert.equal(
+    dropped.message,
+    "`child()` creates a task and drops it: the task never runs.",
+  );
   assert.equal(
     dropped.hint,
     "Await it with `yield* child()` inside a task, or run it with `start(child())` or " +
@@ -67,14 +79,27 @@ Deno.test("lint plugin: only this package's specifiers count", () => {
     `import { sleep, task as lazy } from "${from}";\n` +
     "const child = lazy(function* () {});\nchild();\nsleep(1);\n";
   for (
-    const from of ["@coro/task", "jsr:@coro/task", "jsr:@coro/task@^0.1.0", "npm:@coro/task@0.1"]
+    const from of [
+      "@coro/task",
+      "jsr:@coro/task",
+      "jsr:@coro/task@^0.1.0",
+      "npm:@coro/task@0.1",
+    ]
   ) {
     assert.deepEqual(diagnose(body(from)), [
       "3: coro/no-dropped-task: child()",
       "4: coro/no-dropped-task: sleep(1)",
     ], from);
   }
-  for (const from of ["@coro/task/lint", "@coro/tasks", "@other/task", "./mod.ts", "npm:task"]) {
+  for (
+    const from of [
+      "@coro/task/lint",
+      "@coro/tasks",
+      "@other/task",
+      "./mod.ts",
+      "npm:task",
+    ]
+  ) {
     assert.deepEqual(diagnose(body(from)), [], from);
   }
   const typeOnly = 'import type { sleep } from "@coro/task";\nsleep(1);\n';
@@ -101,5 +126,8 @@ Deno.test("lint plugin: scopes (blocks, loops, catch, switch, classes) shadow an
 
 Deno.test("lint plugin: exported as `coro` with its two rules", () => {
   assert.equal(plugin.name, "coro");
-  assert.deepEqual(Object.keys(plugin.rules).sort(), ["no-await-task", "no-dropped-task"]);
+  assert.deepEqual(Object.keys(plugin.rules).sort(), [
+    "no-await-task",
+    "no-dropped-task",
+  ]);
 });

@@ -5,7 +5,9 @@ export const child = task(function* () {
   return 1;
 });
 
-export async function main(sleep: (ms: number) => Promise<void>): Promise<void> {
+export async function main(
+  sleep: (ms: number) => Promise<void>,
+): Promise<void> {
   await start(child());
   await start(whenAll(child(), child()));
   await sleep(5); // a parameter, not the library's sleep
