@@ -149,9 +149,7 @@ export class Bindings {
       return undefined;
     }
     if (!PACKAGE.test(from.source.value)) return undefined;
-    return decl.imported.type === "Identifier"
-      ? decl.imported.name
-      : decl.imported.value;
+    return decl.imported.type === "Identifier" ? decl.imported.name : decl.imported.value;
   }
 
   #isPackageNamespace(decl: Node | undefined): boolean {
@@ -187,9 +185,7 @@ function declaredIn(scope: Node, name: string): Node | undefined {
         ? inDeclaration(scope.left, name)
         : undefined;
     case "CatchClause":
-      return scope.param !== null && binds(scope.param, name)
-        ? scope
-        : undefined;
+      return scope.param !== null && binds(scope.param, name) ? scope : undefined;
     case "FunctionDeclaration":
     case "FunctionExpression":
     case "ArrowFunctionExpression": {
@@ -232,9 +228,7 @@ function inStatement(s: Node, name: string): Node | undefined {
       return s.id?.name === name ? s : undefined;
     case "ExportNamedDeclaration":
     case "ExportDefaultDeclaration":
-      return s.declaration
-        ? inStatement(s.declaration as Node, name)
-        : undefined;
+      return s.declaration ? inStatement(s.declaration as Node, name) : undefined;
     default:
       return undefined;
   }

@@ -10,10 +10,8 @@
 import { Bindings, type Made } from "./_bindings.ts";
 
 const COMBINATORS = new Set(["all", "allSettled", "any", "race", "resolve"]);
-const AWAIT_FIX =
-  "Inside a task, use `yield* $`; in async code, `await start($)`";
-const COMBINATOR_FIX =
-  "Inside a task, combine with `yield* whenAll(...)` or `whenAny(...)`; " +
+const AWAIT_FIX = "Inside a task, use `yield* $`; in async code, `await start($)`";
+const COMBINATOR_FIX = "Inside a task, combine with `yield* whenAll(...)` or `whenAny(...)`; " +
   "in async code, pass `start($)`";
 
 /** The rule: reports `await` on, and `Promise` combinators over, tasks and operations. */
@@ -46,8 +44,7 @@ export const noAwaitTask: Deno.lint.Rule = {
           const what = made.kind === "task" ? "a task" : "an operation";
           ctx.report({
             node,
-            message:
-              `${how} \`${text}\`, ${what}, which is not a Promise: nothing runs.`,
+            message: `${how} \`${text}\`, ${what}, which is not a Promise: nothing runs.`,
             hint: `${fix.replaceAll("$", text)}.`,
           });
         };
@@ -61,9 +58,7 @@ export const noAwaitTask: Deno.lint.Rule = {
           if (!bindings.isGlobal(callee.object as Deno.lint.Identifier)) {
             continue;
           }
-          const how = `\`Promise.${
-            (callee.property as Deno.lint.Identifier).name
-          }\` given`;
+          const how = `\`Promise.${(callee.property as Deno.lint.Identifier).name}\` given`;
           for (const arg of call.arguments) {
             const items = arg.type === "ArrayExpression" ? arg.elements : [arg];
             for (const item of items) {

@@ -30,8 +30,7 @@ export const noDroppedTask: Deno.lint.Rule = {
             message: made.kind === "task"
               ? `\`${text}\` creates a task and drops it: the task never runs.`
               : `\`${text}\` creates an operation and drops it: it never runs.`,
-            hint:
-              `Await it with \`yield* ${text}\` inside a task, or run it with ` +
+            hint: `Await it with \`yield* ${text}\` inside a task, or run it with ` +
               `\`start(${text})\` or \`syncAwait(${text})\` outside one.`,
           });
         }

@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     await Deno.readTextFile(new URL("deno.json", root)),
   );
   const manifest = JSON.parse(
-    await Deno.readTextFile(new URL("package.json", npmDir)),
+    await Deno.readTextFile(new URL("package.template.json", npmDir)),
   );
   manifest.version = version;
   await Deno.writeTextFile(
@@ -101,9 +101,8 @@ async function main(): Promise<void> {
   console.log(`built ${manifest.name}@${version} in npm/dist/`);
 
   if (Deno.args.includes("--pack")) {
-    const name =
-      (await run("npm", ["pack", "--silent", "--pack-destination", "."], dist))
-        .trim();
+    const name = (await run("npm", ["pack", "--silent", "--pack-destination", "."], dist))
+      .trim();
     const tarball = new URL(name.split("\n").pop()!, dist).pathname;
     console.log(tarball);
   }

@@ -15,8 +15,7 @@ const TYPES = {
   ".mjs": "text/javascript",
   ".html": "text/html",
 };
-const page =
-  `<!doctype html><meta charset="utf-8"><title>@coro/task smoke</title>
+const page = `<!doctype html><meta charset="utf-8"><title>@coro/task smoke</title>
 <script type="importmap">{ "imports": { "@coro/task": "/node_modules/@coro/task/mod.js" } }</script>
 <script type="module">
   const report = (body) => fetch("/result", { method: "POST", body: JSON.stringify(body) });
@@ -24,8 +23,8 @@ const page =
     const lib = await import("@coro/task");
     const { runSuite } = await import("/suite.mjs");
     report({ agent: navigator.userAgent, results: await runSuite(lib, ${
-    JSON.stringify(sections)
-  }) });
+  JSON.stringify(sections)
+}) });
   } catch (e) {
     report({ agent: navigator.userAgent, results: [{ name: "page: " + (e?.stack ?? e), ok: false }] });
   }
@@ -80,9 +79,7 @@ const chromium = spawn(chromiumPath, [
 ], { stdio: ["ignore", "ignore", "pipe"] });
 let stderr = "";
 chromium.stderr.on("data", (c) => (stderr += c));
-const exited = new Promise((resolve) =>
-  chromium.once("exit", (code) => resolve({ exited: code }))
-);
+const exited = new Promise((resolve) => chromium.once("exit", (code) => resolve({ exited: code })));
 const timer = setTimeout(() => finish({ timeout: true }), 60_000);
 
 const outcome = await Promise.race([answered, exited]);
@@ -94,9 +91,7 @@ rmSync(profile, { recursive: true, force: true });
 
 if (!outcome.results) {
   console.log(
-    `no results from Chromium (${JSON.stringify(outcome)}):\n${
-      stderr.slice(-2000)
-    }`,
+    `no results from Chromium (${JSON.stringify(outcome)}):\n${stderr.slice(-2000)}`,
   );
   process.exit(1);
 }

@@ -5,9 +5,7 @@
 import * as lib from "@coro/task";
 import { runSuite } from "./suite.mjs";
 
-const host = typeof Bun === "object"
-  ? `bun ${Bun.version}`
-  : `node ${process.version}`;
+const host = typeof Bun === "object" ? `bun ${Bun.version}` : `node ${process.version}`;
 const sections = process.argv.slice(2);
 const results = await runSuite(lib, sections);
 for (const r of results) console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}`);

@@ -227,8 +227,7 @@ export const SECTIONS = {
 export async function runSuite(lib, sections) {
   const results = [];
   for (const section of sections) {
-    const check = (name, ok) =>
-      results.push({ name: `${section}: ${name}`, ok: ok === true });
+    const check = (name, ok) => results.push({ name: `${section}: ${name}`, ok: ok === true });
     try {
       await SECTIONS[section](lib, check);
     } catch (e) {
