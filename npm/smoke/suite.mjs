@@ -205,8 +205,19 @@ export const SECTIONS = {
     pool.deallocate(p, 48);
     pool.release();
 
-    const big = heap.allocate(96 << 20); // grows the heap: views are re-derived
-    heap.deallocate(big, 96 << 20);
+    const resizable = typeof WebAssembly.Memory.prototype.toResizableBuffer === "function";
+    if (resizable) {
+      const holder = task(function* () {
+        const held = yield* frameBuffer(32);
+        held.fill(9);
+        const grow = heap.allocate(128 << 20); // grows the heap under the live buffer
+        heap.deallocate(grow, 128 << 20);
+        return held.length === 32 && held[31] === 9;
+      });
+      check("a frameBuffer stays valid while the heap grows", syncAwait(holder()));
+    }
+    const big = heap.allocate(256 << 20); // grows the heap: views are re-derived
+    heap.deallocate(big, 256 << 20);
     const small = task(function* () {
       const b = yield* frameBuffer(16);
       b.fill(7);
