@@ -46,7 +46,8 @@ export class Bindings {
   readonly #tasks = new Map<Node, boolean>();
 
   /** What `expr` evaluates to, if it is certainly a fresh `Task` or library `Operation`. */
-  made(expr: Node): Made | undefined {
+  made(wrapped: Node): Made | undefined {
+    const expr = unwrap(wrapped);
     if (expr.type === "Identifier") return this.#heldBy(expr);
     if (expr.type !== "CallExpression") return undefined;
     const callee = expr.callee;
@@ -157,6 +158,16 @@ export class Bindings {
     const from = decl.parent;
     return from.type === "ImportDeclaration" && PACKAGE.test(from.source.value);
   }
+}
+
+/** The expression under `?.`, `!`, `as T` and `satisfies T`, which change nothing at run time. */
+export function unwrap(expr: Node): Node {
+  let e = expr;
+  while (
+    e.type === "ChainExpression" || e.type === "TSNonNullExpression" ||
+    e.type === "TSAsExpression" || e.type === "TSSatisfiesExpression"
+  ) e = e.expression;
+  return e;
 }
 
 function parentOf(node: Node): Node | undefined {

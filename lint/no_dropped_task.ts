@@ -7,7 +7,7 @@
  * @module
  */
 
-import { Bindings } from "./_bindings.ts";
+import { Bindings, unwrap } from "./_bindings.ts";
 
 /** The rule: reports `child();` and `sleep(5);` statements whose result is dropped. */
 export const noDroppedTask: Deno.lint.Rule = {
@@ -15,9 +15,8 @@ export const noDroppedTask: Deno.lint.Rule = {
     const dropped: Deno.lint.CallExpression[] = [];
     return {
       ExpressionStatement(node) {
-        if (node.expression.type === "CallExpression") {
-          dropped.push(node.expression);
-        }
+        const e = unwrap(node.expression);
+        if (e.type === "CallExpression") dropped.push(e);
       },
       "Program:exit"() {
         const bindings = new Bindings();

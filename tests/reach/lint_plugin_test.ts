@@ -10,10 +10,12 @@ const FIXTURES = new URL("./lint_fixtures/", import.meta.url);
 
 /** `line: rule: text` for every diagnostic, in source order. */
 function diagnose(source: string, name = "fixture.ts"): string[] {
-  return Deno.lint.runPlugin(plugin, name, source).map((d) => {
-    const line = source.slice(0, d.range[0]).split("\n").length;
-    return `${line}: ${d.id}: ${source.slice(d.range[0], d.range[1])}`;
-  });
+  return Deno.lint.runPlugin(plugin, name, source)
+    .toSorted((a, b) => a.range[0] - b.range[0])
+    .map((d) => {
+      const line = source.slice(0, d.range[0]).split("\n").length;
+      return `${line}: ${d.id}: ${source.slice(d.range[0], d.range[1])}`;
+    });
 }
 
 /** The same list, from the fixture's `// expect` comments (`|` separates several on a line). */
@@ -122,6 +124,20 @@ Deno.test("lint plugin: scopes (blocks, loops, catch, switch, classes) shadow an
     "4: coro/no-dropped-task: child()",
     "6: coro/no-dropped-task: child()",
   ]);
+});
+
+Deno.test("lint plugin: parameters of every shape shadow a task function", () => {
+  const source = [
+    'import { task } from "@coro/task";', // 1
+    "const child = task(function* () {});", // 2
+    "export const a = ({ child }: { child: () => void }) => child();", // 3
+    "export const b = ([child]: (() => void)[]) => { child(); };", // 4
+    "export const c = (child = () => {}) => { child(); };", // 5
+    "export const d = (...child: (() => void)[]) => { child[0](); };", // 6
+    "export class E { constructor(private child: () => void) { child(); } }", // 7
+    "export const f = () => { child?.(); };", // 8: an optional call is still a call
+  ].join("\n");
+  assert.deepEqual(diagnose(source), ["8: coro/no-dropped-task: child?.()"]);
 });
 
 Deno.test("lint plugin: exported as `coro` with its two rules", () => {

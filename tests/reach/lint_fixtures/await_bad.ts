@@ -14,4 +14,5 @@ export async function main(): Promise<void> {
   await t; // expect coro/no-await-task: t
   await Promise.all([child(), sleep(1)]); // expect coro/no-await-task: child() | coro/no-await-task: sleep(1)
   await Promise.resolve(child()); // expect coro/no-await-task: child()
+  await (sleep(2) as unknown); // expect coro/no-await-task: sleep(2) as unknown
 }
