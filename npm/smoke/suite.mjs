@@ -3,51 +3,49 @@
 // everywhere; each section returns its checks and the runner decides how to report them.
 //
 //   runSuite(lib, ["tasks", "cancellation", "groups", "allocators"])  // the full run
-//   runSuite(lib, ["plain"])        // where WebAssembly is unavailable (node --jitless)
+//   runSuite(lib, ["nowasm", "plain"])  // where WebAssembly is unavailable (node --jitless)
 
 /** Section name -> async function (lib, check) that runs its checks. */
 export const SECTIONS = {
-  // Tasks that never suspend and never leave the awaiter's stack need no frame and no heap.
-  plain(lib, check) {
-    const { syncAwait, task, Task, whenAll, whenAny } = lib;
+  // Run first under `node --jitless`: proves that the sections after it ran without WebAssembly.
+  nowasm(_lib, check) {
+    check("WebAssembly is unavailable in this host", typeof WebAssembly === "undefined");
+  },
+
+  // Tasks that never suspend and never leave the awaiter's stack need no frame, so no Wasm heap:
+  // this section is what must work under `node --jitless`, where WebAssembly does not exist.
+  async plain(lib, check) {
+    const { start, syncAwait, task, Task } = lib;
     let ran = 0;
     const leaf = task(function* (x) {
       ran++;
       return x * 2;
     });
     const armed = leaf(1);
-    check(
-      "a task is lazy: calling it runs nothing",
-      ran === 0 && armed instanceof Task,
-    );
+    check("a task is lazy: calling it runs nothing", ran === 0 && armed instanceof Task);
     check("syncAwait runs it", syncAwait(armed) === 2 && ran === 1);
     const nested = task(function* (n) {
       return n === 0 ? 0 : 1 + (yield* nested(n - 1));
     });
     check("nested yield* (10 levels)", syncAwait(nested(10)) === 10);
-    const both = syncAwait(
-      task(function* () {
-        return yield* whenAll(leaf(2), leaf(3));
-      })(),
-    );
-    check("whenAll of inline tasks", both[0] === 4 && both[1] === 6);
-    const first = syncAwait(whenAny(leaf(5), leaf(6)));
-    check("whenAny of inline tasks", first.index === 0 && first.value === 10);
     const boom = new Error("boom");
     const thrower = task(function* () {
       throw boom;
     });
+    const parent = task(function* () {
+      yield* thrower();
+    });
     let caught;
     try {
-      syncAwait(
-        task(function* () {
-          yield* thrower();
-        })(),
-      );
+      syncAwait(parent());
     } catch (e) {
       caught = e;
     }
     check("an exception reaches the awaiter, the same object", caught === boom);
+    check("start() of a task that never suspends", (await start(leaf(4))) === 8);
+    const dropped = leaf(5);
+    dropped.destroy();
+    check("destroy() of an armed task runs nothing", dropped.status === "destroyed" && ran === 2);
   },
 
   async tasks(lib, check) {
@@ -125,7 +123,14 @@ export const SECTIONS = {
   },
 
   async groups(lib, check) {
-    const { sleep, start, task, whenAll, whenAny } = lib;
+    const { sleep, start, syncAwait, task, whenAll, whenAny } = lib;
+    const leaf = task(function* (x) {
+      return x * 2;
+    });
+    const both = syncAwait(whenAll(leaf(2), leaf(3)));
+    check("whenAll of tasks that finish inline", both[0] === 4 && both[1] === 6);
+    const first = syncAwait(whenAny(leaf(5), leaf(6)));
+    check("whenAny of tasks that finish inline", first.index === 0 && first.value === 10);
     const unwound = [];
     const after = task(function* (ms, v) {
       try {
