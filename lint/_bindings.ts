@@ -117,27 +117,23 @@ export class Bindings {
   #isTaskFunction(decl: Node, name: string): boolean {
     const known = this.#tasks.get(decl);
     if (known !== undefined) return known;
-    let is = false;
-    if (
-      decl.type === "VariableDeclarator" && decl.parent.kind === "const" &&
+    const is = decl.type === "VariableDeclarator" && decl.parent.kind === "const" &&
       decl.id.type === "Identifier" && decl.id.name === name &&
-      decl.init?.type === "CallExpression"
-    ) {
-      const callee = decl.init.callee;
-      if (callee.type === "Identifier") {
-        const d = this.resolve(callee);
-        is = d !== undefined && this.#importedName(d) === "task";
-      } else if (
-        callee.type === "MemberExpression" && !callee.computed &&
-        callee.object.type === "Identifier" &&
-        callee.property.type === "Identifier" &&
-        callee.property.name === "task"
-      ) {
-        is = this.#isPackageNamespace(this.resolve(callee.object));
-      }
-    }
+      decl.init?.type === "CallExpression" && this.isTaskCall(decl.init);
     this.#tasks.set(decl, is);
     return is;
+  }
+
+  /** Whether `call` is this package's `task(...)` (also through a namespace import). */
+  isTaskCall(call: Deno.lint.CallExpression): boolean {
+    const callee = call.callee;
+    if (callee.type === "Identifier") {
+      const d = this.resolve(callee);
+      return d !== undefined && this.#importedName(d) === "task";
+    }
+    return callee.type === "MemberExpression" && !callee.computed &&
+      callee.object.type === "Identifier" && callee.property.type === "Identifier" &&
+      callee.property.name === "task" && this.#isPackageNamespace(this.resolve(callee.object));
   }
 
   /** The exported name behind an `import { x as y } from "@coro/task"` specifier. */

@@ -6,6 +6,8 @@
  *   `[[nodiscard]]`).
  * - `coro/no-await-task`: `await child()`, `await sleep(5)`, `await t` for `const t = child()`,
  *   and `Promise.all([child()])`: a task is not a Promise.
+ * - `coro/require-yield-star`: `yield child()` (a plain `yield`) inside a task body, ill-formed by
+ *   P1056 XX.1.3 clause 7.
  *
  * A name counts only when the module itself makes it certain: functions imported from
  * `@coro/task` (also as `jsr:@coro/task` or `npm:@coro/task`, or through a namespace import) and
@@ -34,13 +36,15 @@
 
 import { noAwaitTask } from "./no_await_task.ts";
 import { noDroppedTask } from "./no_dropped_task.ts";
+import { requireYieldStar } from "./require_yield_star.ts";
 
-/** The plugin object `deno lint` loads: name `coro`, rules `no-dropped-task` and `no-await-task`. */
+/** The plugin `deno lint` loads: `coro`, rules `no-dropped-task`, `no-await-task`, `require-yield-star`. */
 const plugin: Deno.lint.Plugin = {
   name: "coro",
   rules: {
     "no-dropped-task": noDroppedTask,
     "no-await-task": noAwaitTask,
+    "require-yield-star": requireYieldStar,
   },
 };
 

@@ -14,7 +14,7 @@ cat >"$dir/deno.json" <<JSON
 }
 JSON
 status=0
-for fixture in "$repo"/tests/reach/lint_fixtures/*.ts; do
+for fixture in "$repo"/tests/reach/lint_fixtures/*.ts "$repo"/tests/reach/lint_fixtures/*.js; do
   name=$(basename "$fixture")
   cp "$fixture" "$dir/$name"
   # "LINE RULE" for every expected diagnostic, and for every reported one.

@@ -29,20 +29,20 @@ function expected(source: string): string[] {
   return out;
 }
 
-for (
-  const name of [
-    "dropped_bad.ts",
-    "await_bad.ts",
-    "dropped_good.ts",
-    "await_good.ts",
-  ]
-) {
+const FIXTURE_NAMES = [
+  "dropped_bad.ts",
+  "dropped_good.ts",
+  "await_bad.ts",
+  "await_good.ts",
+  "yield_bad.js",
+  "yield_good.js",
+];
+
+for (const name of FIXTURE_NAMES) {
   Deno.test(`lint plugin: fixture ${name} gives exactly the expected diagnostics`, async () => {
     const source = await Deno.readTextFile(new URL(name, FIXTURES));
     const want = expected(source);
-    if (name.includes("_bad")) {
-      assert.ok(want.length >= 5, "a bad fixture must expect diagnostics");
-    }
+    if (name.includes("_bad")) assert.ok(want.length >= 4, "a bad fixture expects diagnostics");
     assert.deepEqual(diagnose(source, name), want);
   });
 }
@@ -140,10 +140,22 @@ Deno.test("lint plugin: parameters of every shape shadow a task function", () =>
   assert.deepEqual(diagnose(source), ["8: coro/no-dropped-task: child?.()"]);
 });
 
-Deno.test("lint plugin: exported as `coro` with its two rules", () => {
+Deno.test("lint plugin: a plain yield names the yield* fix", () => {
+  const source = 'import { task } from "@coro/task";\nconst t = task(function* () { yield t(); });';
+  const [d] = Deno.lint.runPlugin(plugin, "main.js", source);
+  assert.equal(d.id, "coro/require-yield-star");
+  assert.equal(
+    d.message,
+    "A plain `yield` in a task body is ill-formed: it throws a TypeError there.",
+  );
+  assert.equal(d.hint, "Await it with `yield* t()`.");
+});
+
+Deno.test("lint plugin: exported as `coro` with its three rules", () => {
   assert.equal(plugin.name, "coro");
   assert.deepEqual(Object.keys(plugin.rules).sort(), [
     "no-await-task",
     "no-dropped-task",
+    "require-yield-star",
   ]);
 });
