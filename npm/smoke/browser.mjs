@@ -87,7 +87,12 @@ clearTimeout(timer);
 chromium.kill();
 server.close();
 await exited;
-rmSync(profile, { recursive: true, force: true });
+try {
+  // Chromium's helper processes may still be writing to the profile for a moment after it exits.
+  rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+} catch (e) {
+  console.log(`(left ${profile}: ${e.code})`);
+}
 
 if (!outcome.results) {
   console.log(

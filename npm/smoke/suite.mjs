@@ -43,6 +43,13 @@ export const SECTIONS = {
     }
     check("an exception reaches the awaiter, the same object", caught === boom);
     check("start() of a task that never suspends", (await start(leaf(4))) === 8);
+    const awaited = await (async () => await leaf(6))().then(() => undefined, (e) => e);
+    check(
+      "`await` on a task rejects with a TypeError naming yield*",
+      awaited instanceof TypeError && awaited.message.includes("yield*"),
+    );
+    const all = await Promise.all([leaf(7)]).then(() => undefined, (e) => e);
+    check("Promise.all of a task rejects with a TypeError", all instanceof TypeError);
     const dropped = leaf(5);
     dropped.destroy();
     check("destroy() of an armed task runs nothing", dropped.status === "destroyed" && ran === 2);
