@@ -56,9 +56,7 @@ export class Bindings {
     if (callee.type === "Identifier") {
       const decl = this.resolve(callee);
       if (decl === undefined) return undefined;
-      if (this.#isTaskFunction(decl, callee.name)) {
-        return { kind: "task", name: callee.name };
-      }
+      if (this.#isTaskFunction(decl, callee.name)) return { kind: "task", name: callee.name };
       const imported = this.#importedName(decl);
       if (imported !== undefined && OPERATION_FACTORIES.has(imported)) {
         return { kind: "operation", name: callee.name };
@@ -73,10 +71,7 @@ export class Bindings {
       OPERATION_FACTORIES.has(callee.property.name) &&
       this.#isPackageNamespace(this.resolve(callee.object))
     ) {
-      return {
-        kind: "operation",
-        name: `${callee.object.name}.${callee.property.name}`,
-      };
+      return { kind: "operation", name: `${callee.object.name}.${callee.property.name}` };
     }
     return undefined;
   }
@@ -93,11 +88,7 @@ export class Bindings {
    */
   resolve(id: Deno.lint.Identifier): Node | undefined {
     const name = id.name;
-    for (
-      let scope = parentOf(id);
-      scope !== undefined;
-      scope = parentOf(scope)
-    ) {
+    for (let scope = parentOf(id); scope !== undefined; scope = parentOf(scope)) {
       const decl = declaredIn(scope, name);
       if (decl !== undefined) return decl;
     }
