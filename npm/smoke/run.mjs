@@ -1,7 +1,7 @@
 // Runs the smoke suite against the installed package (`import "@coro/task"` from the scratch
 // project's node_modules) in the host that runs this file: Node, Bun, or `node --jitless`.
 //   node run.mjs tasks cancellation groups allocators
-//   node --jitless run.mjs nowasm plain
+//   node --jitless run.mjs nowasm plain tasks cancellation groups
 import * as lib from "@coro/task";
 import { runSuite } from "./suite.mjs";
 

@@ -3,17 +3,28 @@
 // everywhere; each section returns its checks and the runner decides how to report them.
 //
 //   runSuite(lib, ["tasks", "cancellation", "groups", "allocators"])  // the full run
-//   runSuite(lib, ["nowasm", "plain"])  // where WebAssembly is unavailable (node --jitless)
+//   runSuite(lib, ["nowasm", "plain", "tasks", "cancellation", "groups"])  // node --jitless
 
 /** Section name -> async function (lib, check) that runs its checks. */
 export const SECTIONS = {
   // Run first under `node --jitless`: proves that the sections after it ran without WebAssembly.
-  nowasm(_lib, check) {
+  nowasm(lib, check) {
     check("WebAssembly is unavailable in this host", typeof WebAssembly === "undefined");
+    let refused;
+    try {
+      new lib.ArenaResource();
+    } catch (e) {
+      refused = e;
+    }
+    check(
+      "an allocator is refused with a BadAllocError naming WebAssembly",
+      refused instanceof lib.BadAllocError && refused.message.includes("WebAssembly"),
+    );
   },
 
-  // Tasks that never suspend and never leave the awaiter's stack need no frame, so no Wasm heap:
-  // this section is what must work under `node --jitless`, where WebAssembly does not exist.
+  // Tasks that never suspend and never leave the awaiter's stack need no frame at all. Without
+  // WebAssembly (`node --jitless`) the default heap's frames are virtual, so the sections that
+  // follow work there too; only allocators (and frameBuffer) need the Wasm heap.
   async plain(lib, check) {
     const { start, syncAwait, task, Task } = lib;
     let ran = 0;
