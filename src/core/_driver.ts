@@ -36,6 +36,7 @@ import {
   type ContextFrame,
   type DetachedTask,
   EXECUTOR_OF,
+  type HandleOwner,
   isTask,
   OWNER_SIGNAL,
   PUSH_SIGNAL,
@@ -84,7 +85,7 @@ export interface Affinity {
 }
 
 /** Runs one root coroutine. */
-export class Driver implements RunningDriver {
+export class Driver implements RunningDriver, HandleOwner {
   readonly stack: Segment[];
   /** The ambient domain at the base of each segment (null: the root domain, made on demand). */
   readonly bases: (CancellationDomain | null)[];
@@ -271,7 +272,7 @@ export class Driver implements RunningDriver {
     this.#state = State.Suspended;
     this.handle = op;
     if (decision instanceof AwaitOp) {
-      const next = decision.take();
+      const next = decision.take() as Driver | null;
       // A coroutine still inside its own awaitSuspend (lower on this native stack) cannot be
       // entered: it is noted as woken and goes on when that call returns.
       if (next === null || next.#state !== State.Suspended) {

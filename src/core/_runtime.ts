@@ -90,6 +90,16 @@ export interface RunningDriver {
   domain(): CancellationDomain;
 }
 
+/** The driver a suspension belongs to, as its handle (`AwaitOp`) sees it. */
+export interface HandleOwner {
+  /** Resumes the suspended root, or unwinds it (`destroy`). */
+  wake(destroy: boolean): void;
+  /** Whether the root has ended. */
+  readonly finished: boolean;
+  /** The root's domain, made now if nobody needed it before. */
+  rootDomain(): CancellationDomain;
+}
+
 /** A task moved onto the driver's explicit stack: what the driver calls on it. */
 export interface DetachedTask extends Iterator<Suspension, unknown, unknown> {
   /** The driver took it onto its stack. */

@@ -5,8 +5,7 @@
  * @module
  */
 
-import type { Driver } from "./_driver.ts";
-import { type ContextFrame, done, rt, type Suspension } from "./_runtime.ts";
+import { type ContextFrame, done, type HandleOwner, rt, type Suspension } from "./_runtime.ts";
 import { installThenTrap } from "./_then_trap.ts";
 import {
   coAwaitSymbol,
@@ -27,7 +26,7 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
   /** The awaitable this await waits on. */
   readonly awaitable: SimpleAwaitable<T>;
   /** The driver that suspended here; set by the driver. */
-  owner: Driver | null = null;
+  owner: HandleOwner | null = null;
   /** The context values in force where the await was made (new roots made in it inherit them). */
   context: ContextFrame | null = null;
   #ambient: CancellationDomain | null = null;
@@ -91,7 +90,7 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
   }
 
   /** Spends the handle and returns its driver, for a symmetric transfer; null if spent. */
-  take(): Driver | null {
+  take(): HandleOwner | null {
     if (this.#spent) return null;
     this.#spent = true;
     return this.owner;

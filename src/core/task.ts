@@ -23,6 +23,7 @@ import {
   TASK_BRAND,
 } from "./_runtime.ts";
 import { TaskExtras, type TaskScope } from "./_task_extras.ts";
+import { noteTask, TASK_INFO, type TaskInfo } from "./_stack.ts";
 import { TaskAwaitable } from "./_task_awaitable.ts";
 import { installThenTrap } from "./_then_trap.ts";
 import { coAwaitSymbol, type Operation, type SimpleAwaitable } from "./awaitable.ts";
@@ -368,6 +369,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** The body ended, by a return (`result`) or by an exception (`threw`, `result`). */
   private _ended(threw: boolean, result: unknown): IteratorResult<Suspension, T> {
+    if (threw) noteTask(result, (Object.getPrototypeOf(this._gen) as TaskPrototype)[TASK_INFO]);
     const scope = this._ext?.scope ?? null;
     if (scope !== null) {
       return this._close(scope, threw, threw ? result : (result as IteratorResult<T>).value);
@@ -442,6 +444,11 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     const ext = this._ext;
     if (ext !== null && ext.frame !== 0) ext.freeFrame();
   }
+}
+
+/** A body's generator prototype, where `task()` records the task's name and definition site. */
+interface TaskPrototype {
+  [TASK_INFO]?: TaskInfo;
 }
 
 function notArmed(t: Task<unknown>): TaskStateError {
