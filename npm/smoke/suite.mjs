@@ -85,6 +85,24 @@ export const SECTIONS = {
       return a + b;
     });
     check("start() with suspensions", (await start(parent())) === "ab");
+    const leafTask = task(function* leafTask() {
+      yield* sleep(1);
+      throw new Error("deep");
+    });
+    const midTask = task(function* midTask() {
+      yield* leafTask();
+    });
+    const topTask = task(function* topTask() {
+      yield* midTask();
+    });
+    const deepError = await start(topTask()).then(() => undefined, (e) => e);
+    const stack = String(deepError?.stack);
+    const at = (name) => stack.lastIndexOf(name);
+    check(
+      "an error's stack names each task level in order, then start()",
+      at("leafTask") >= 0 && at("leafTask") < at("midTask") && at("midTask") < at("topTask") &&
+        at("topTask") < stack.lastIndexOf("start"),
+    );
     let caught;
     try {
       syncAwait(napping(1, "x"));
