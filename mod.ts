@@ -74,7 +74,12 @@ export { CancelledError } from "./src/cancellation/cancelled_error.ts";
 export { withDomain } from "./src/cancellation/with_domain.ts";
 export { currentDomain } from "./src/cancellation/current_domain.ts";
 export { sleep } from "./src/cancellation/sleep.ts";
-export { type SettledResult, whenAll, whenAllSettled } from "./src/concurrency/when_all.ts";
+export {
+  type SettledResult,
+  whenAll,
+  type WhenAllOptions,
+  whenAllSettled,
+} from "./src/concurrency/when_all.ts";
 export { type AnyResult, whenAny } from "./src/concurrency/when_any.ts";
 export { fork, type Forked, join } from "./src/concurrency/fork.ts";
 export type { AwaitResult } from "./src/core/await_result.ts";
@@ -88,3 +93,15 @@ export { nullResource } from "./src/memory/null_resource.ts";
 export { getDefaultResource, setDefaultResource } from "./src/memory/default_resource.ts";
 export { BadAllocError } from "./src/memory/bad_alloc_error.ts";
 export { frameBuffer } from "./src/memory/frame_buffer.ts";
+
+// Memory (issue 13): the checked mode for frameBuffer lifetimes.
+export { poisonFreedFrameBuffers } from "./src/memory/poison_freed_frame_buffers.ts";
+
+// Building blocks for real programs (0.2): cleanup, callback wrapping, limits, scopes, signals.
+export { shield } from "./src/cancellation/shield.ts";
+export { action } from "./src/bridges/action.ts";
+export { timeout } from "./src/cancellation/timeout.ts";
+export { TimeoutError } from "./src/cancellation/timeout_error.ts";
+export { Semaphore } from "./src/concurrency/semaphore.ts";
+export { AsyncScope } from "./src/concurrency/async_scope.ts";
+export { abortSignal } from "./src/cancellation/abort_signal.ts";

@@ -15,6 +15,15 @@ const examples: [file: string, what: string][] = [
     "Plugging in your own allocator: a budgeted arena and a tracing resource",
   ],
   ["http_server.ts", "A local HTTP server: one task per request, cancelled when the client aborts"],
+  [
+    "crawler.ts",
+    "A crawler: 4 requests at a time, a timeout each, all cancelled on the first fatal 500",
+  ],
+  [
+    "job_runner.ts",
+    "A job runner: 1000 jobs, 16 at a time, Ctrl-C mid-run, every file flushed through shield",
+  ],
+  ["event_wrapper.ts", "Wrapping a timer, an EventTarget and a callback API with action()"],
 ];
 
 for (const [file, what] of examples) {

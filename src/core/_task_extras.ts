@@ -1,15 +1,13 @@
 /**
- * What only some tasks need, kept off the `Task` object: the frame and the resource it came from,
- * the outcome kept between finishing on the driver's stack and delivery, and unjoined forks.
+ * What only some tasks need, kept off the `Task` object: the outcome kept between finishing on the
+ * driver's stack and delivery, unjoined forks, and who to tell when its body ends.
  *
  * @module
  */
 
-import { allocateFrame, freeFrame } from "../memory/_frame.ts";
 import type { SimpleAwaitable } from "./awaitable.ts";
 import type { AwaitOp } from "./awaiter.ts";
-import { getDefaultResource } from "../memory/default_resource.ts";
-import type { MemoryResource } from "../memory/memory_resource.ts";
+import { reportError } from "./_report.ts";
 
 /**
  * @ignore Work a task must finish after its body ends and before it completes: the forks it never
@@ -24,15 +22,19 @@ export interface TaskScope {
 }
 
 /**
+ * @ignore Told once when its task's body ends, by any path (return, throw, cancellation,
+ * destruction), just before its frame is freed: what `abortSignal()` ties to the task's life.
+ */
+export interface TaskEndListener {
+  taskEnded(): void;
+}
+
+/**
  * @ignore What only some tasks need, kept off the `Task` object so that the common task (inline,
  * default allocator, no forks) stays small: its frame and the resource it came from, the outcome
  * kept between finishing on the driver's stack and delivery, and its unjoined forks.
  */
 export class TaskExtras {
-  /** Address of the frame in the Wasm heap, 0 while elided. */
-  frame = 0;
-  /** The resource the frame came from, or must come from (allocatorArg). */
-  resource: MemoryResource | null;
   /** The outcome kept for the awaiter (COMPLETED, DRAINING). */
   outcome: unknown = undefined;
   /** Whether `outcome` is an exception. */
@@ -41,20 +43,19 @@ export class TaskExtras {
   scope: TaskScope | null = null;
   /** The wait on `scope` while draining. */
   drain: AwaitOp<void> | null = null;
+  /** Told when the body ends (see {@linkcode TaskEndListener}), if anyone asked. */
+  endListeners: TaskEndListener[] | null = null;
 
-  constructor(resource: MemoryResource | null) {
-    this.resource = resource;
-  }
-
-  takeFrame(): void {
-    const resource = this.resource ?? getDefaultResource();
-    this.frame = allocateFrame(resource);
-    this.resource = resource;
-  }
-
-  freeFrame(): void {
-    const frame = this.frame;
-    this.frame = 0;
-    freeFrame(frame, this.resource!);
+  /** The body ended: tell each listener once; one that throws does not stop the others. */
+  ended(): void {
+    const listeners = this.endListeners!;
+    this.endListeners = null;
+    for (const listener of listeners) {
+      try {
+        listener.taskEnded();
+      } catch (error) {
+        reportError(error);
+      }
+    }
   }
 }

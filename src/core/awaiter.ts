@@ -14,6 +14,7 @@ import {
   type SimpleAwaitable,
 } from "./awaitable.ts";
 import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
+import type { MemoryResource } from "../memory/memory_resource.ts";
 
 /**
  * One suspended await, and the handle of that suspension. Yielded up the chain (as the value of
@@ -29,6 +30,8 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
   owner: HandleOwner | null = null;
   /** The context values in force where the await was made (new roots made in it inherit them). */
   context: ContextFrame | null = null;
+  /** The allocator environment where the await was made. */
+  resource: MemoryResource | null = null;
   #ambient: CancellationDomain | null = null;
   #yielded = false;
   #spent = false;
@@ -44,6 +47,7 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
       if (driver !== null) {
         this.#ambient = driver.ambient;
         this.context = driver.context;
+        this.resource = driver.resource;
       }
       return { done: false, value: this as unknown as Suspension };
     }
