@@ -64,7 +64,10 @@ export { ManualExecutor } from "./src/executors/manual_executor.ts";
 export { schedule } from "./src/executors/schedule.ts";
 export { via } from "./src/executors/via.ts";
 export { spawn } from "./src/executors/spawn.ts";
-export { CancellationDomain, type CancellationListener } from "./src/cancellation/cancellation_domain.ts";
+export {
+  CancellationDomain,
+  type CancellationListener,
+} from "./src/cancellation/cancellation_domain.ts";
 export { CancelledError } from "./src/cancellation/cancelled_error.ts";
 export { withDomain } from "./src/cancellation/with_domain.ts";
 export { currentDomain } from "./src/cancellation/current_domain.ts";
@@ -83,3 +86,10 @@ export { nullResource } from "./src/memory/null_resource.ts";
 export { getDefaultResource, setDefaultResource } from "./src/memory/default_resource.ts";
 export { BadAllocError } from "./src/memory/bad_alloc_error.ts";
 export { frameBuffer } from "./src/memory/frame_buffer.ts";
+// Streams (0.2): channels, sequences in and out of tasks, events.
+export { Channel } from "./src/streams/channel.ts";
+export { forEach } from "./src/streams/for_each.ts";
+export { type Stream, stream } from "./src/streams/stream.ts";
+export { once } from "./src/streams/once.ts";
+export { on } from "./src/streams/on.ts";
+export type { EmitterLike } from "./src/streams/_emitter.ts";
