@@ -15,6 +15,11 @@ const examples: [file: string, what: string][] = [
     "Plugging in your own allocator: a budgeted arena and a tracing resource",
   ],
   ["http_server.ts", "A local HTTP server: one task per request, cancelled when the client aborts"],
+  [
+    "pipeline.ts",
+    "A streaming pipeline: an HTTP body through forEach, split into lines by a stream(), " +
+    "fanned out to 4 workers over a Channel, stopped by the client halfway",
+  ],
 ];
 
 for (const [file, what] of examples) {
