@@ -62,14 +62,22 @@ export class SyncIteratorSubscription<T>
   }
 }
 
-/** Waits for one promised iterator result; one instance serves every pull of a subscription. */
+// States of a PromisedResult.
+const IDLE = 0;
+const PENDING = 1;
+const SETTLED = 2;
+
+/**
+ * Waits for one promised iterator result; one instance serves every pull of a subscription. A
+ * thenable that settles synchronously inside `then()` completes the pull without suspending.
+ */
 class PromisedResult<T> extends CancellableAwaiter<T | End> {
-  #waiting = false;
+  #state = IDLE;
   #rejected = false;
-  /** Set when a pull failed: the iterator is broken and is not closed (as in for-await). */
-  broken = false;
   #outcome: unknown = undefined;
   readonly #describe: string;
+  /** Set when a pull failed: the iterator is broken and is not closed (as in for-await). */
+  broken = false;
 
   constructor(describe: string) {
     super();
@@ -78,21 +86,26 @@ class PromisedResult<T> extends CancellableAwaiter<T | End> {
 
   /** Attaches to `promise` now, so that its rejection is handled even if the wait never starts. */
   watch(promise: PromiseLike<unknown>): this {
-    this.#waiting = true;
+    this.#state = PENDING;
     this.#rejected = false;
     this.#outcome = undefined;
     promise.then(this.#fulfilled, this.#failed);
     return this;
   }
 
+  override awaitReady(): boolean {
+    return this.#state === SETTLED;
+  }
+
   protected begin(): void {}
 
   protected stop(): void {
-    this.#waiting = false; // the promise's later outcome is ignored
+    this.#state = IDLE; // the promise's later outcome is ignored
   }
 
   protected result(): T | End {
     const outcome = this.#outcome;
+    this.#state = IDLE;
     this.#outcome = undefined;
     if (this.#rejected) {
       this.broken = true;
@@ -110,20 +123,16 @@ class PromisedResult<T> extends CancellableAwaiter<T | End> {
     return `${this.#describe}, which only the host event loop can settle`;
   }
 
-  #fulfilled = (result: unknown): void => {
-    if (!this.#waiting) return;
-    this.#waiting = false;
-    this.#outcome = result;
+  #settle(rejected: boolean, outcome: unknown): void {
+    if (this.#state !== PENDING) return; // settled twice, or abandoned
+    this.#state = SETTLED;
+    this.#rejected = rejected;
+    this.#outcome = outcome;
     this.wake();
-  };
+  }
 
-  #failed = (error: unknown): void => {
-    if (!this.#waiting) return;
-    this.#waiting = false;
-    this.#rejected = true;
-    this.#outcome = error;
-    this.wake();
-  };
+  #fulfilled = (result: unknown): void => this.#settle(false, result);
+  #failed = (error: unknown): void => this.#settle(true, error);
 }
 
 /** An async iterator: each pull awaits `next()`; stopping early calls `return()`. */
@@ -151,7 +160,10 @@ export class AsyncIteratorSubscription<T> implements Subscription<T>, Operation<
         return this.#awaiter.watch(result as PromiseLike<unknown>)[Symbol.iterator]();
       }
     }
-    if (result === null || typeof result !== "object") throw notAResult(result);
+    if (result === null || typeof result !== "object") {
+      this.#open = false;
+      throw notAResult(result);
+    }
     const r = result as IteratorResult<T>;
     return readyWith(r.done ? END : r.value);
   }

@@ -21,6 +21,8 @@ class Once<T> extends CancellableAwaiter<T> {
   readonly #type: string | symbol;
   #value: unknown = undefined;
   #listening = false;
+  #adding = false;
+  #arrived = false;
 
   constructor(kind: TargetKind, target: unknown, type: string | symbol) {
     super();
@@ -30,8 +32,18 @@ class Once<T> extends CancellableAwaiter<T> {
   }
 
   protected begin(): void {
-    listen(this.#kind, this.#target, this.#type, this.#listener);
+    this.#arrived = false;
     this.#listening = true;
+    this.#adding = true;
+    try {
+      listen(this.#kind, this.#target, this.#type, this.#listener);
+    } catch (error) {
+      this.#listening = false;
+      throw error;
+    } finally {
+      this.#adding = false;
+    }
+    if (this.#arrived) this.#deliver(); // the target called the listener while adding it
   }
 
   protected stop(): void {
@@ -54,11 +66,16 @@ class Once<T> extends CancellableAwaiter<T> {
     unlisten(this.#kind, this.#target, this.#type, this.#listener);
   }
 
-  #listener: Listener = (value) => {
-    if (!this.#listening) return;
+  #deliver(): void {
     this.#unlisten();
-    this.#value = value;
     this.wake();
+  }
+
+  #listener: Listener = (value) => {
+    if (!this.#listening || this.#arrived) return; // called again before its removal took
+    this.#arrived = true;
+    this.#value = value;
+    if (!this.#adding) this.#deliver();
   };
 }
 

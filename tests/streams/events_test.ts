@@ -206,3 +206,48 @@ Deno.test("on + for await: listens from the first next() until break", async () 
   assert.deepEqual(seen, ["x", "y"]);
   assert.equal(target.listeners, 0);
 });
+
+Deno.test("once: an emitter that calls the listener while it is being added, or twice", () => {
+  const eager = {
+    added: 0,
+    addListener(_type: string, fn: (v: unknown) => void) {
+      this.added++;
+      fn("now");
+      fn("again"); // ignored
+    },
+    removeListener(_type: string, _fn: unknown) {
+      this.added--;
+    },
+  };
+  assert.equal(syncAwait(once<string>(eager, "x")), "now");
+  assert.equal(eager.added, 0);
+  const throwing = {
+    addListener() {
+      throw new Error("cannot listen");
+    },
+    removeListener() {},
+  };
+  assert.throws(() => syncAwait(once(throwing, "x")), /cannot listen/);
+});
+
+Deno.test("on: an error removing the listener is thrown by forEach, not lost", () => {
+  const removeFailure = new Error("cannot remove");
+  let listener: ((v: unknown) => void) | undefined;
+  const emitter = {
+    on(_type: string, fn: (v: unknown) => void) {
+      listener = fn;
+    },
+    off() {
+      throw removeFailure;
+    },
+  };
+  const bodyError = new Error("body");
+  const p = start(forEach(on<number>(emitter, "n"), function* () {
+    throw bodyError;
+  }));
+  listener!(1);
+  return assert.rejects(
+    p,
+    (e) => e instanceof SuppressedError && e.error === removeFailure && e.suppressed === bodyError,
+  );
+});

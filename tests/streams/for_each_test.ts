@@ -304,3 +304,84 @@ Deno.test("forEach: nothing is taken from the source until it is awaited", () =>
   syncAwait(op);
   assert.deepEqual(log, ["next 0", "next 1"]);
 });
+
+Deno.test("forEach: a thenable that settles synchronously, or twice, is handled once", async () => {
+  let calls = 0;
+  const odd: AsyncIterable<number> = {
+    [Symbol.asyncIterator]: () => ({
+      next() {
+        const i = calls++;
+        return {
+          then(ok: (r: IteratorResult<number>) => void, fail: (e: unknown) => void) {
+            ok(i < 3 ? { done: false, value: i } : { done: true, value: undefined });
+            ok({ done: false, value: 99 }); // again: ignored
+            fail(new Error("after settling: ignored"));
+          },
+        } as unknown as Promise<IteratorResult<number>>;
+      },
+    }),
+  };
+  const seen: number[] = [];
+  syncAwait(forEach(odd, function* (v) {
+    seen.push(v);
+  }));
+  assert.deepEqual(seen, [0, 1, 2]);
+  await tick();
+});
+
+Deno.test("forEach: a return() that throws or rejects does not replace the loop's error", async () => {
+  const bodyError = new Error("body");
+  const throwingReturn: Iterable<number> = {
+    [Symbol.iterator]: () => ({
+      next: () => ({ done: false, value: 1 }),
+      return(): IteratorResult<number> {
+        throw new Error("return failed");
+      },
+    }),
+  };
+  assert.throws(
+    () =>
+      syncAwait(forEach(throwingReturn, function* () {
+        throw bodyError;
+      })),
+    (e) => e === bodyError,
+  );
+  let returned = false;
+  const rejectingReturn: AsyncIterable<number> = {
+    [Symbol.asyncIterator]: () => ({
+      next: () => Promise.resolve({ done: false, value: 1 }),
+      return() {
+        returned = true;
+        return Promise.reject(new Error("return rejected")); // must not be unhandled
+      },
+    }),
+  };
+  await assert.rejects(
+    start(forEach(rejectingReturn, function* () {
+      throw bodyError;
+    })),
+    (e) => e === bodyError,
+  );
+  assert.equal(returned, true);
+  await tick();
+});
+
+Deno.test("forEach: frames are freed after completion, errors and cancellation", async () => {
+  const before = defaultBytesInUse();
+  const step = task(function* (v: number) {
+    yield* sleep(0);
+    return v;
+  });
+  await start(forEach([1, 2, 3], step));
+  await assert.rejects(
+    start(forEach([1, 2], function* (v) {
+      yield* step(v);
+      throw new Error("x");
+    })),
+  );
+  const domain = new CancellationDomain();
+  const p = start(withDomain(domain, forEach([1, 2], step)));
+  domain.cancel();
+  await assert.rejects(p, CancelledError);
+  assert.equal(defaultBytesInUse(), before);
+});
