@@ -4,37 +4,57 @@
  * `emit` waits until the next pull).
  *
  * The consumer is either a coroutine (`forEach`: it waits in {@linkcode PullWaiter}) or promise
- * based (`for await`: `next()` leaves its resolvers here). Between two coroutines the hand-off is
- * a symmetric transfer both ways: the pull resumes the parked producer by returning its handle
- * from `awaitSuspend`, and `emit` resumes the waiting consumer the same way, so a value crosses
- * without the driver's queue, a Promise or a closure.
+ * based (`for await`: `next()` leaves its resolvers here). Between two coroutines, a pull runs
+ * the parked producer at once, nested on the consumer's stack (`resumeInline`); if the producer
+ * emits before it suspends on anything else, the consumer takes the value without suspending.
+ * Otherwise the consumer waits, and the producer's `emit` resumes it by symmetric transfer (its
+ * handle returned from `awaitSuspend`). Past a nesting bound, the pull suspends and transfers to
+ * the producer the same way, so the native stack stays bounded. No value crosses through the driver's queue, a Promise or
+ * a closure.
  *
  * | state   | pull                                  | emit(v)                  | producer ends   | stop                       |
  * | ------- | ------------------------------------- | ------------------------ | --------------- | -------------------------- |
  * | INITIAL | start the producer now → RUNNING      | —                        | —               | → DONE (it never runs)     |
  * | RUNNING | (one pull at a time)                  | hand v over → PARKED     | → DONE, tell the consumer `END` or the error | cancel it, wait for DONE |
- * | PARKED  | resume the producer → RUNNING         | TypeError (concurrent)   | —               | cancel it, wait for DONE   |
+ * | PARKED  | run the producer → RUNNING            | TypeError (concurrent)   | —               | cancel it, wait for DONE   |
  * | DONE    | `END` (a pending error once)          | TypeError                | —               | nothing                    |
  *
  * @module
  */
 
-import type { Completion } from "../core/_driver.ts";
-import { runNow } from "../core/_driver.ts";
+import { type Completion, runNow } from "../core/_driver.ts";
 import { newRoot } from "../core/_root.ts";
 import { toOperation } from "../core/_operation.ts";
-import type { Suspension } from "../core/_runtime.ts";
 import type { Awaitable, CoroutineHandle, Operation } from "../core/awaitable.ts";
-import { Awaiter } from "../core/awaiter.ts";
-import { CancellableAwaiter } from "../cancellation/_cancellable_awaiter.ts";
+import { Awaiter, type AwaitOp } from "../core/awaiter.ts";
 import { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 import { CancelledError } from "../cancellation/cancelled_error.ts";
 import { END, type End } from "./_source.ts";
+import {
+  DONE,
+  EmitOperation,
+  EmitWaiter,
+  INITIAL,
+  PARKED,
+  PullWaiter,
+  RUNNING,
+  type RunState,
+} from "./_stream_waiters.ts";
 
-const INITIAL = 0;
-const RUNNING = 1;
-const PARKED = 2;
-const DONE = 3;
+export { DONE, INITIAL, PARKED } from "./_stream_waiters.ts";
+
+/**
+ * How many producers run nested inside pulls on the native stack right now. Past
+ * {@linkcode INLINE_PULLS}, a pull suspends and transfers to the producer instead, so that a deep
+ * pipeline of streams stays within the native stack.
+ */
+let inlineDepth = 0;
+const INLINE_PULLS = 32;
+
+/** Whether a pull may run a parked producer nested on its own stack. */
+export function canResumeInline(): boolean {
+  return inlineDepth < INLINE_PULLS;
+}
 
 /** What a producer is: called once, on the first pull, with `emit`. */
 export type Producer<T> = (emit: (value: T) => Operation<void>) => unknown;
@@ -48,7 +68,8 @@ export const DONE_RESULT: IteratorReturnResult<undefined> = Object.freeze({
   value: undefined,
 });
 
-export class StreamRun<T> implements Completion {
+/** One run of a producer for one consumer; see the module's state table. */
+export class StreamRun<T> implements Completion, RunState<T> {
   state = INITIAL;
   readonly #producer: Producer<T>;
   readonly #parent: CancellationDomain | null;
@@ -100,6 +121,24 @@ export class StreamRun<T> implements Completion {
       return;
     }
     runNow(newRoot(operation, domain, this));
+  }
+
+  /**
+   * A coroutine consumer's pull while the producer is parked: runs the producer now, nested on
+   * the consumer's stack, until it parks again (its value then waits in the slot), suspends on
+   * something else, or ends. The consumer suspends only in the last two cases, so a value that
+   * is ready costs one coroutine switch (the producer's), not two.
+   */
+  resumeInline(): void {
+    this.state = RUNNING;
+    const driver = (this.emitter.release() as AwaitOp<unknown>).take();
+    if (driver === null) return;
+    inlineDepth++;
+    try {
+      runNow(driver);
+    } finally {
+      inlineDepth--;
+    }
   }
 
   /** A value is waiting from a start inside a pull: take it. */
@@ -229,167 +268,8 @@ export class StreamRun<T> implements Completion {
   }
 }
 
-/**
- * The decision `awaitSuspend` returns: the handle to transfer to, if `begin()` chose one, else
- * `true` (stay suspended). `CancellableAwaiter` declares `boolean`, narrower than the
- * `SimpleAwaitable` contract (`void | boolean | CoroutineHandle`) the driver implements, hence
- * the cast.
- */
-function takeTransfer(waiter: { transfer: CoroutineHandle | null }): boolean {
-  const transfer = waiter.transfer;
-  if (transfer === null) return true;
-  waiter.transfer = null;
-  return transfer as unknown as boolean;
-}
-
 /** What `takeSlot()` gives when no value is waiting. */
 export const NO_VALUE: unique symbol = Symbol("no value");
-
-/** The operation `emit(value)` returns. */
-class EmitOperation<T> implements Operation<void> {
-  readonly #run: StreamRun<T>;
-  readonly #value: T;
-
-  constructor(run: StreamRun<T>, value: T) {
-    this.#run = run;
-    this.#value = value;
-  }
-
-  [Symbol.iterator](): Iterator<Suspension, void, unknown> {
-    const run = this.#run;
-    if (run.state !== RUNNING) {
-      throw new TypeError(
-        run.state === DONE
-          ? "stream: emit() after the stream ended (its producer returned or was stopped)"
-          : "stream: emit() while another emit() waits: await each emit() before the next",
-      );
-    }
-    return run.emitter.prepare(this.#value)[Symbol.iterator]();
-  }
-}
-
-/** The producer parked in `emit`, until the next pull. One per run, reused. */
-class EmitWaiter<T> extends CancellableAwaiter<void> {
-  readonly #run: StreamRun<T>;
-  #value: T | undefined = undefined;
-  #handle: CoroutineHandle | null = null;
-  /** Set by `begin()`: the handle `awaitSuspend` transfers to. */
-  transfer: CoroutineHandle | null = null;
-
-  constructor(run: StreamRun<T>) {
-    super();
-    this.#run = run;
-  }
-
-  prepare(value: T): this {
-    this.#value = value;
-    return this;
-  }
-
-  override awaitSuspend(handle: CoroutineHandle): boolean {
-    this.#handle = handle;
-    if (!super.awaitSuspend(handle)) return false;
-    return takeTransfer(this);
-  }
-
-  protected begin(): void {
-    const value = this.#value as T;
-    this.#value = undefined;
-    this.#run.state = PARKED;
-    this.transfer = this.#run.deliver(value);
-  }
-
-  protected stop(): void {
-    // Cancelled or destroyed in emit, or released for a transfer: the producer runs on.
-    this.#handle = null;
-    if (this.#run.state === PARKED) this.#run.state = RUNNING;
-  }
-
-  protected result(): void {}
-
-  /** Releases the parked producer without resuming it; returns its handle to transfer to. */
-  release(): CoroutineHandle {
-    const handle = this.#handle!;
-    this[Symbol.dispose]();
-    return handle;
-  }
-
-  /** Resumes the parked producer (from outside a coroutine consumer). */
-  resumeProducer(): void {
-    this.#run.state = RUNNING;
-    this.#handle = null;
-    this.wake();
-  }
-
-  override toString(): string {
-    return "stream(): emit() waiting for the consumer's next pull";
-  }
-}
-
-/** A coroutine consumer waiting for the next value. One per run, reused. */
-class PullWaiter<T> extends CancellableAwaiter<T | End> {
-  readonly #run: StreamRun<T>;
-  #value: T | undefined = undefined;
-  #handle: CoroutineHandle | null = null;
-  /** Set by `begin()`: the handle `awaitSuspend` transfers to. */
-  transfer: CoroutineHandle | null = null;
-  #finished = false;
-
-  constructor(run: StreamRun<T>) {
-    super();
-    this.#run = run;
-  }
-
-  override awaitSuspend(handle: CoroutineHandle): boolean {
-    this.#handle = handle;
-    if (!super.awaitSuspend(handle)) return false;
-    return takeTransfer(this);
-  }
-
-  protected begin(): void {
-    const run = this.#run;
-    run.waiting = this;
-    if (run.state === PARKED) {
-      run.state = RUNNING;
-      this.transfer = run.emitter.release();
-    }
-  }
-
-  protected stop(): void {
-    this.#handle = null;
-    if (this.#run.waiting === this) this.#run.waiting = null;
-  }
-
-  protected result(): T | End {
-    if (this.#finished) {
-      this.#finished = false;
-      return this.#run.finishedPull();
-    }
-    const value = this.#value as T;
-    this.#value = undefined;
-    return value;
-  }
-
-  /** Takes `value` and releases this waiter without resuming; returns its handle to transfer to. */
-  handOver(value: T): CoroutineHandle {
-    const handle = this.#handle!;
-    this.#value = value;
-    this[Symbol.dispose]();
-    return handle;
-  }
-
-  /** The producer ended: resume with `END` or its error. */
-  finish(): void {
-    this.#finished = true;
-    this.#run.waiting = null;
-    this.#handle = null;
-    this.wake();
-  }
-
-  override toString(): string {
-    return `stream(): waiting for the producer's next value (the producer is ${this.#run.describe()})`;
-  }
-}
 
 /** Waits, without being cancellable, until a stopped producer has unwound. */
 export class EndWaiter<T> extends Awaiter<void> implements Completion {

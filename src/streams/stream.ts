@@ -9,7 +9,17 @@ import type { Operation } from "../core/awaitable.ts";
 import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 import { readyWith } from "./_ready.ts";
 import { type End, subscribe, type Subscription } from "./_source.ts";
-import { DONE_RESULT, EndWaiter, NO_VALUE, type Producer, StreamRun } from "./_stream_run.ts";
+import {
+  canResumeInline,
+  DONE,
+  DONE_RESULT,
+  EndWaiter,
+  INITIAL,
+  NO_VALUE,
+  PARKED,
+  type Producer,
+  StreamRun,
+} from "./_stream_run.ts";
 
 /**
  * A sequence of values that a task can consume with {@linkcode forEach} and ordinary code with
@@ -53,7 +63,7 @@ class ProducerStream<T> extends Stream<T> {
   }
 }
 
-/** `forEach(stream(...), body)`: pulls by symmetric transfer between consumer and producer. */
+/** `forEach(stream(...), body)`: runs the producer from the pull (see `StreamRun`). */
 class StreamSubscription<T> implements Subscription<T>, Operation<T | End> {
   readonly #run: StreamRun<T>;
   readonly #domain: CancellationDomain;
@@ -66,14 +76,15 @@ class StreamSubscription<T> implements Subscription<T>, Operation<T | End> {
 
   [Symbol.iterator](): Iterator<Suspension, T | End, unknown> {
     const run = this.#run;
-    if (run.state === 0 /* INITIAL */) {
-      // In a cancelled domain the producer is not started at all.
+    if (run.state === INITIAL || (run.state === PARKED && canResumeInline())) {
+      // In a cancelled domain the producer is not run at all: the pull fails at once.
       if (this.#domain.cancelled) throw this.#domain._error();
-      run.start();
+      if (run.state === INITIAL) run.start();
+      else run.resumeInline();
       const value = run.takeSlot();
       if (value !== NO_VALUE) return readyWith(value);
     }
-    if (run.state === 3 /* DONE */) return readyWith(run.finishedPull());
+    if (run.state === DONE) return readyWith(run.finishedPull());
     return run.puller[Symbol.iterator]();
   }
 

@@ -251,3 +251,17 @@ Deno.test("on: an error removing the listener is thrown by forEach, not lost", (
     (e) => e instanceof SuppressedError && e.error === removeFailure && e.suppressed === bodyError,
   );
 });
+
+Deno.test("on + for await: overlapping next() calls get events in order", async () => {
+  const target = new CountingTarget();
+  const it = on<CustomEvent<number>>(target, "n")[Symbol.asyncIterator]();
+  const a = it.next(), b = it.next(), c = it.next();
+  for (let i = 1; i <= 3; i++) target.dispatchEvent(new CustomEvent("n", { detail: i }));
+  assert.deepEqual([(await a).value?.detail, (await b).value?.detail, (await c).value?.detail], [
+    1,
+    2,
+    3,
+  ]);
+  await it.return!();
+  assert.equal(target.listeners, 0);
+});

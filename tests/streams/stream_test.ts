@@ -367,3 +367,75 @@ Deno.test("stream: a producer may await anything a task can", async () => {
   for await (const v of s) seen.push(v);
   assert.deepEqual(seen, ["a", "b"]);
 });
+
+Deno.test("stream: a pipeline of 200 stages passes values and unwinds every stage", async () => {
+  let unwound = 0;
+  let s = stream<number>(function* (emit) {
+    try {
+      for (let i = 0; i < 10; i++) yield* emit(i);
+    } finally {
+      unwound++;
+    }
+  });
+  for (let stage = 0; stage < 200; stage++) {
+    const previous = s;
+    s = stream<number>(function* (emit) {
+      try {
+        yield* forEach(previous, function* (v) {
+          yield* emit(v + 1);
+        });
+      } finally {
+        unwound++;
+      }
+    });
+  }
+  const sum = task(function* () {
+    let total = 0;
+    yield* forEach(s, function* (v) {
+      total += v;
+    });
+    return total;
+  });
+  assert.equal(syncAwait(sum()), 45 + 10 * 200);
+  assert.equal(unwound, 201);
+  unwound = 0;
+  const firstTwo: number[] = [];
+  for await (const v of s) {
+    firstTwo.push(v);
+    if (firstTwo.length === 2) break; // cancels all 201 producers, innermost last
+  }
+  assert.deepEqual(firstTwo, [200, 201]);
+  assert.equal(unwound, 201);
+});
+
+Deno.test("stream: overlapping next() is a TypeError; return() ends a pending next()", async () => {
+  const s = stream<number>(function* (emit) {
+    yield* sleep(1);
+    yield* emit(1);
+  });
+  const it = s[Symbol.asyncIterator]();
+  const first = it.next();
+  await assert.rejects(it.next(), /while the previous next\(\) was pending/);
+  const returned = it.return!();
+  assert.deepEqual(await first, { done: true, value: undefined });
+  assert.deepEqual(await returned, { done: true, value: undefined });
+});
+
+Deno.test("stream: a stopped producer that emits again fails at once with CancelledError", async () => {
+  const log: string[] = [];
+  const s = stream<number>(function* (emit) {
+    try {
+      yield* emit(1);
+    } catch (e) {
+      log.push(`first: ${(e as Error).name}`);
+      try {
+        yield* emit(2);
+      } catch (e2) {
+        log.push(`second: ${(e2 as Error).name}`);
+        throw e2;
+      }
+    }
+  });
+  for await (const _ of s) break;
+  assert.deepEqual(log, ["first: CancelledError", "second: CancelledError"]);
+});
