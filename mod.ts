@@ -38,7 +38,8 @@
  * @module
  */
 
-export { Task, task, type TaskStatus } from "./src/core/task.ts";
+export { Task, type TaskStatus } from "./src/core/task.ts";
+export { task } from "./src/core/task_function.ts";
 export { TaskStateError } from "./src/core/task_state_error.ts";
 export { syncAwait, type SyncAwaitOptions } from "./src/bridges/sync_await.ts";
 export { SyncAwaitError } from "./src/bridges/sync_await_error.ts";
@@ -54,6 +55,7 @@ export {
 export { coAwait } from "./src/core/co_await.ts";
 export { Awaiter } from "./src/core/awaiter.ts";
 export { ready } from "./src/core/ready.ts";
+export { type Context, createContext } from "./src/core/context.ts";
 export {
   type Executor,
   inlineExecutor,
@@ -63,7 +65,7 @@ export {
 export { ManualExecutor } from "./src/executors/manual_executor.ts";
 export { schedule } from "./src/executors/schedule.ts";
 export { via } from "./src/executors/via.ts";
-export { spawn } from "./src/executors/spawn.ts";
+export { spawn, type SpawnOptions } from "./src/executors/spawn.ts";
 export {
   CancellationDomain,
   type CancellationListener,

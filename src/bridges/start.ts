@@ -4,12 +4,12 @@
  * @module
  */
 
-import { type Completion, runNow } from "../core/_driver.ts";
+import { type Completion, runNow, runOn } from "../core/_driver.ts";
+import { isTask } from "../core/_runtime.ts";
 import { newRoot } from "../core/_root.ts";
 import { toOperation } from "../core/_operation.ts";
 import type { Awaitable, Operation } from "../core/awaitable.ts";
 import { CancellationDomain } from "../cancellation/cancellation_domain.ts";
-import { CancelledError } from "../cancellation/cancelled_error.ts";
 import type { Executor } from "../executors/executor.ts";
 
 /** Options of {@linkcode start}. */
@@ -18,6 +18,12 @@ export interface StartOptions {
   executor?: Executor;
   /** Aborting it cancels the task's root cancellation domain. */
   signal?: AbortSignal;
+  /**
+   * Scheduler affinity (C++26 `std::execution::task`): every continuation of the task after an
+   * await runs on `executor` (a Promise or timer that completes elsewhere hops back first), and
+   * `yield* schedule(ex)` inside it changes that executor for the rest of it. Needs `executor`.
+   */
+  affinity?: boolean;
 }
 
 class Settle implements Completion {
@@ -35,10 +41,9 @@ class Settle implements Completion {
     this.#domain = domain;
   }
 
-  complete(threw: boolean, outcome: unknown, destroyed: boolean): void {
+  complete(threw: boolean, outcome: unknown): void {
     this.#domain?.[Symbol.dispose](); // stop listening to the caller's signal
     if (threw) this.#reject(outcome);
-    else if (destroyed) this.#reject(new CancelledError("the coroutine was destroyed"));
     else this.#resolve(outcome);
   }
 }
@@ -73,20 +78,44 @@ export function start<T>(
   options?: StartOptions,
 ): Promise<T> {
   try {
+    const { executor, signal, affinity } = checkOptions(options);
     const operation = toOperation(awaitable);
-    const signal = options?.signal;
     const domain = signal === undefined ? null : new CancellationDomain(signal);
-    const executor = options?.executor;
     return new Promise<T>((resolve, reject) => {
-      const driver = newRoot(
-        operation,
-        domain,
-        new Settle(resolve as (v: unknown) => void, reject, domain),
-      );
-      if (executor === undefined) runNow(driver);
-      else executor.execute(() => runNow(driver));
+      const settle = new Settle(resolve as (v: unknown) => void, reject, domain);
+      const driver = newRoot(operation, domain, settle);
+      if (executor === undefined) {
+        runNow(driver);
+        return;
+      }
+      if (affinity) driver.affinity = { executor };
+      runOn(executor, driver, (error) => {
+        // The executor refused the work: the root never ran, and never will.
+        if (isTask(operation)) (operation as unknown as Disposable)[Symbol.dispose]();
+        settle.complete(true, error);
+      });
     });
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+function checkOptions(options: StartOptions | undefined): StartOptions {
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("start(a, options): options must be an object ({ executor, signal })");
+  }
+  const { executor, signal, affinity } = options;
+  if (executor !== undefined && typeof executor?.execute !== "function") {
+    throw new TypeError("start(a, { executor }): executor must have an execute(callback) method");
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError("start(a, { signal }): signal must be an AbortSignal");
+  }
+  if (affinity && executor === undefined) {
+    throw new TypeError(
+      "start(a, { affinity: true }) needs an executor to stay on: pass { executor, affinity }",
+    );
+  }
+  return options;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Completion, runUntilBlocked } from "../core/_driver.ts";
+import { type Completion, type Driver, runUntilBlocked } from "../core/_driver.ts";
 import { newRoot } from "../core/_root.ts";
 import { describeAwaitable, toOperation } from "../core/_operation.ts";
 import type { Awaitable, Operation } from "../core/awaitable.ts";
@@ -23,14 +23,41 @@ const UNWIND_ATTEMPTS = 1000;
 class Outcome implements Completion {
   threw = false;
   value: unknown = undefined;
+  /** Whether the root was unwound by destruction (the value is then a `CancelledError`). */
+  destroyed = false;
 
-  complete(threw: boolean, value: unknown): void {
+  complete(threw: boolean, value: unknown, destroyed: boolean): void {
     this.threw = threw;
     this.value = value;
+    this.destroyed = destroyed;
   }
 }
 
 const never = (): boolean => false;
+
+/**
+ * Destroys a root that cannot finish from here: it unwinds through its `finally` blocks. An
+ * unwinding that suspends again is destroyed again, up to {@linkcode UNWIND_ATTEMPTS} times.
+ */
+function unwind(driver: Driver, pump: () => boolean): void {
+  for (let i = 0; i < UNWIND_ATTEMPTS && !driver.finished; i++) {
+    driver.prepareDestroy();
+    runUntilBlocked(driver, pump);
+  }
+}
+
+function checkExecutor(executor: unknown): void {
+  if (executor === undefined) return;
+  if (
+    typeof executor !== "object" || executor === null ||
+    typeof (executor as Partial<ManualExecutor>).runOne !== "function"
+  ) {
+    throw new TypeError(
+      "syncAwait(a, { executor }): the executor must be a ManualExecutor (something with " +
+        "runOne() that syncAwait can pump); other executors run their work on their own",
+    );
+  }
+}
 
 /**
  * Runs a task (or any awaitable) on this thread now and returns its value, or throws its
@@ -46,7 +73,9 @@ const never = (): boolean => false;
  * @param awaitable A task, awaitable or operation; a task must be armed.
  * @param options Where queued work can be run from here.
  * @returns What the task returned.
- * @throws {TaskStateError} If a task is not armed; whatever the task throws; `SyncAwaitError`.
+ * @throws {TaskStateError} If a task is not armed; whatever the task throws; `SyncAwaitError`;
+ * `CancelledError` if the task was destroyed through its handle; `TypeError` for an executor
+ * that is not a `ManualExecutor` (checked before anything runs).
  *
  * @example
  * ```ts
@@ -63,21 +92,34 @@ export function syncAwait<T>(
   awaitable: Awaitable<T> | Operation<T>,
   options?: SyncAwaitOptions,
 ): T {
+  const executor = options?.executor;
+  checkExecutor(executor);
   const outcome = new Outcome();
   const driver = newRoot(toOperation(awaitable), null, outcome);
-  const executor = options?.executor;
   const pump = executor === undefined ? never : () => executor.runOne();
-  runUntilBlocked(driver, pump);
+  try {
+    runUntilBlocked(driver, pump);
+  } catch (error) {
+    // Local work threw: its error is ours, but the task must not stay suspended, to resume when
+    // someone drains the executor later. Unwind it here; an error from its finally is attached.
+    unwind(driver, never);
+    if (outcome.threw && !outcome.destroyed) {
+      throw new SuppressedError(
+        outcome.value,
+        error,
+        "a finally block threw while syncAwait unwound the task after its local work threw",
+      );
+    }
+    throw error;
+  }
   if (!driver.finished) {
     const waitedOn = describeAwaitable(driver.handle?.awaitable);
-    for (let i = 0; i < UNWIND_ATTEMPTS && !driver.finished; i++) {
-      driver.prepareDestroy();
-      runUntilBlocked(driver, pump);
-    }
+    unwind(driver, pump);
     // An exception from a finally block replaces the unwinding, as it would in JavaScript.
-    if (outcome.threw) throw outcome.value;
+    if (outcome.threw && !outcome.destroyed) throw outcome.value;
     throw new SyncAwaitError(waitedOn);
   }
+  // A root destroyed through its handle ends with a CancelledError, as start()'s promise does.
   if (outcome.threw) throw outcome.value;
   return outcome.value as T;
 }

@@ -4,7 +4,6 @@
  * @module
  */
 
-import type { Driver } from "../core/_driver.ts";
 import { done, rt, type Suspension } from "../core/_runtime.ts";
 import type { Operation } from "../core/awaitable.ts";
 import type { CancellationDomain } from "./cancellation_domain.ts";
@@ -17,11 +16,11 @@ class CurrentDomain
   }
 
   next(): IteratorResult<Suspension, CancellationDomain> {
-    const driver = rt.driver as Driver | null;
+    const driver = rt.driver;
     if (driver === null) {
       throw new TypeError("currentDomain() can only be awaited with yield* inside a task");
     }
-    return done(driver.ambient ?? driver.rootDomain());
+    return done(driver.domain());
   }
 }
 

@@ -4,11 +4,11 @@
  * @module
  */
 
-import type { Driver } from "../core/_driver.ts";
 import { toOperation } from "../core/_operation.ts";
 import { rt, type Suspension } from "../core/_runtime.ts";
 import type { Awaitable, Operation } from "../core/awaitable.ts";
-import type { CancellationDomain, CancellationListener } from "./cancellation_domain.ts";
+import { installThenTrap } from "../core/_then_trap.ts";
+import { CancellationDomain, type CancellationListener } from "./cancellation_domain.ts";
 
 /**
  * Makes `domain` ambient around every step of the inner operation, and ties it to the outer
@@ -49,18 +49,19 @@ class WithDomain<T>
   }
 
   #step(mode: number, input: unknown): IteratorResult<Suspension, T> {
-    const driver = rt.driver as Driver | null;
+    const driver = rt.driver;
     if (driver === null) {
       throw new TypeError("withDomain() can only be awaited with yield*, syncAwait or start");
     }
     const outer = driver.ambient;
     if (!this.#entered) {
       this.#entered = true;
-      // Structured: no inner domain escapes its parent's cancellation. A root domain nobody has
-      // asked for yet (null) cannot be cancelled while this runs: everything inside sees ours.
-      if (outer !== null && outer !== this.#domain) {
-        this.#outer = outer;
-        outer.addListener(this);
+      // Structured: no inner domain escapes its parent's cancellation, the root's included (made
+      // now if nobody asked for it yet: whoever takes it later must reach this one).
+      const parent = driver.domain();
+      if (parent !== this.#domain) {
+        this.#outer = parent;
+        parent.addListener(this);
       }
     }
     driver.ambient = this.#domain;
@@ -122,5 +123,14 @@ export function withDomain<T>(
   domain: CancellationDomain,
   operation: Awaitable<T> | Operation<T>,
 ): Operation<T> {
+  if (!(domain instanceof CancellationDomain)) {
+    throw new TypeError(
+      "withDomain(domain, operation): domain must be a CancellationDomain " +
+        "(new CancellationDomain(parent?)); to bind an AbortSignal, wrap it: " +
+        "new CancellationDomain(signal)",
+    );
+  }
   return new WithDomain(domain, toOperation(operation));
 }
+
+installThenTrap(WithDomain.prototype, "an Operation (withDomain)");

@@ -6,60 +6,104 @@
  * Three signals reach the driver from the innermost awaiter of the top segment:
  *
  * - `PUSH_SIGNAL`: a task launched too deep; push it as a new segment and run it here.
- * - an `AwaitOp`: an awaitable is not ready; call its `awaitSuspend` with the op, which is also
- *   the suspension's handle.
- * - anything else: a plain `yield` in a task, which is ill-formed; throw a `TypeError` into it.
+ * - a fresh `AwaitOp`: an awaitable is not ready; call its `awaitSuspend` with the op, which is
+ *   also the suspension's handle.
+ * - anything else (a handle the body got hold of included): a plain `yield` in a task, which is
+ *   ill-formed; throw a `TypeError` into it.
  *
- * Resumption goes through a trampoline: a handle resumed while some driver is running (from
- * inside `awaitSuspend`, or from a task resuming another) is queued, and symmetric transfer
- * (`awaitSuspend` returning another handle) switches drivers inside the loop. So a million
- * re-entrant resumes or transfers use constant native stack.
+ * Resumption goes through a trampoline (see `_trampoline` below): a handle resumed while some
+ * driver is running (from inside `awaitSuspend`, or from a task resuming another) is queued, and
+ * symmetric transfer (`awaitSuspend` returning another handle) switches drivers inside the loop.
+ * So a million re-entrant resumes or transfers use constant native stack.
+ *
+ * States (`Driver#state`), one transition table:
+ *
+ * | from       | event                                              | to         |
+ * |------------|----------------------------------------------------|------------|
+ * | SUSPENDED  | `drive()` (first run, a queued wake, a transfer)   | RUNNING    |
+ * | RUNNING    | an awaitable is not ready: `awaitSuspend(op)`      | SUSPENDING |
+ * | SUSPENDING | it returned `false`/its own handle, threw, returned junk, or resumed `op` inside | RUNNING |
+ * | SUSPENDING | it returned `true`/`void`/another handle           | SUSPENDED  |
+ * | SUSPENDING | `wake()` (a resume from inside `awaitSuspend`)     | SUSPENDING, noted in `#woken` |
+ * | SUSPENDED  | `wake()`                                           | SUSPENDED, run now or queued |
+ * | RUNNING    | the root segment ended                             | FINISHED   |
+ * | FINISHED   | `wake()`, `drive()`                                | FINISHED (nothing happens) |
  *
  * @module
  */
 
-import { OWNER_SIGNAL, PUSH_SIGNAL, rt, type Suspension } from "./_runtime.ts";
+import {
+  type ContextFrame,
+  type DetachedTask,
+  EXECUTOR_OF,
+  isTask,
+  OWNER_SIGNAL,
+  PUSH_SIGNAL,
+  rt,
+  type RunningDriver,
+  type Suspension,
+} from "./_runtime.ts";
 import type { CoroutineHandle } from "./awaitable.ts";
 import { AwaitOp } from "./awaiter.ts";
+import { reportError } from "./_report.ts";
 import { CancellationDomain } from "../cancellation/cancellation_domain.ts";
-import { Task } from "./task.ts";
+import { CancelledError } from "../cancellation/cancelled_error.ts";
+import type { Executor } from "../executors/executor.ts";
 
 /** How a root's end is reported to whoever launched it. */
 export interface Completion {
-  /** Called once when the root ends; `destroyed` when it was unwound by `destroy()`. */
+  /**
+   * Called once when the root ends. A root unwound by `destroy()` ends with `threw` set and a
+   * `CancelledError` as `outcome` (unless a `finally` threw something else), and `destroyed`.
+   */
   complete(threw: boolean, outcome: unknown, destroyed: boolean): void;
 }
 
 type Segment = Iterator<Suspension, unknown, unknown>;
 
-// How the top segment is resumed next.
-const NEXT = 0;
-const THROW = 1;
-const RETURN = 2;
+/** How the top segment is resumed next. */
+const enum Resume {
+  Next,
+  Throw,
+  Return,
+}
 
-// Driver states.
-const IDLE = 0;
-const RUNNING = 1;
-const SUSPENDING = 2; // inside awaitSuspend: a resume now is noted, not queued
-const SUSPENDED = 3;
-const QUEUED = 4;
-const FINISHED = 5;
+const enum State {
+  Suspended,
+  Running,
+  Suspending,
+  Finished,
+}
+
+/**
+ * Where a root runs between suspensions under scheduler affinity (C++26 `std::execution::task`):
+ * every resume from outside hops onto `executor` first.
+ */
+export interface Affinity {
+  executor: Executor;
+}
 
 /** Runs one root coroutine. */
-export class Driver {
+export class Driver implements RunningDriver {
   readonly stack: Segment[];
   /** The ambient domain at the base of each segment (null: the root domain, made on demand). */
   readonly bases: (CancellationDomain | null)[];
+  /** The context at the base of each segment. */
+  readonly contexts: (ContextFrame | null)[];
   /** The ambient domain right now; `withDomain` changes it while its operation runs. */
   ambient: CancellationDomain | null = null;
-  state = IDLE;
+  /** The context values in force right now; `Context.with` changes them. */
+  context: ContextFrame | null;
   /** Set by `destroy()`/`handle.destroy()`: segments end by `return()`, not by delivery. */
   destroying = false;
-  /** The handle of the current suspension, if suspended. */
+  /** The handle of the current suspension, if suspended for real. */
   handle: AwaitOp<unknown> | null = null;
+  /** Where resumes hop first, under scheduler affinity; null without it. */
+  affinity: Affinity | null = null;
+  #state = State.Suspended;
   #root: CancellationDomain | null;
   #ownsRoot = false;
-  #mode = NEXT;
+  #mode = Resume.Next;
   #input: unknown = undefined;
   #woken = false;
   readonly #completion: Completion;
@@ -68,16 +112,24 @@ export class Driver {
    * @param root The root segment.
    * @param domain The root's domain, or null to make a fresh one when first asked for.
    * @param completion Told when the root ends.
+   * @param context The context values the root starts with.
    */
-  constructor(root: Segment, domain: CancellationDomain | null, completion: Completion) {
+  constructor(
+    root: Segment,
+    domain: CancellationDomain | null,
+    completion: Completion,
+    context: ContextFrame | null,
+  ) {
     // Literals of one element: a first push() would reserve room for many, per suspended root.
     this.stack = [root];
     this.bases = [domain];
+    this.contexts = [context];
+    this.context = context;
     this.#root = domain;
     this.#completion = completion;
   }
 
-  /** The root's domain, made now if nobody needed it before. */
+  /** The root's domain, made now if nobody needed it before; it is the ambient one at once. */
   rootDomain(): CancellationDomain {
     if (this.#root === null) {
       this.#root = new CancellationDomain();
@@ -86,24 +138,31 @@ export class Driver {
     return this.#root;
   }
 
+  /** The ambient domain (the root's, made now, if no other is in force). */
+  domain(): CancellationDomain {
+    return this.ambient ??= this.rootDomain();
+  }
+
   get finished(): boolean {
-    return this.state === FINISHED;
+    return this.#state === State.Finished;
   }
 
   /** Called by a handle: resume this driver, or destroy it (unwind it through `finally`). */
   wake(destroy: boolean): void {
+    if (this.#state === State.Finished) return;
     if (destroy) {
       this.destroying = true;
-      this.#mode = RETURN;
+      this.#mode = Resume.Return;
     } else {
-      this.#mode = NEXT;
+      this.#mode = Resume.Next;
     }
-    if (this.state === SUSPENDING) {
+    if (this.#state === State.Suspending) {
       this.#woken = true; // resumed from inside awaitSuspend: the loop goes on when it returns
       return;
     }
-    this.state = QUEUED;
-    schedule(this);
+    const affinity = this.affinity;
+    if (affinity !== null) hop(this, affinity.executor);
+    else schedule(this);
   }
 
   /**
@@ -114,15 +173,24 @@ export class Driver {
     this.handle?.spend();
     this.handle = null;
     this.destroying = true;
-    this.#mode = RETURN;
-    this.state = QUEUED;
+    this.#mode = Resume.Return;
+  }
+
+  /** An affinity hop could not be made: the await fails with `error` instead (unless unwinding). */
+  failResume(error: unknown): void {
+    if (!this.destroying) {
+      this.#mode = Resume.Throw;
+      this.#input = error;
+    }
+    schedule(this);
   }
 
   /** Runs until the root suspends or ends; returns a driver to transfer to, if any. */
   drive(): Driver | null {
+    if (this.#state !== State.Suspended) return null; // finished, or already on the stack below
     const outer = rt.driver;
     rt.driver = this;
-    this.state = RUNNING;
+    this.#state = State.Running;
     this.handle = null;
     try {
       return this.#loop();
@@ -136,13 +204,14 @@ export class Driver {
     for (;;) {
       const top = stack[stack.length - 1];
       this.ambient = this.bases[stack.length - 1] ?? this.#root;
+      this.context = this.contexts[stack.length - 1];
       const mode = this.#mode;
       const input = this.#input;
-      this.#mode = NEXT;
+      this.#mode = Resume.Next;
       this.#input = undefined;
       let r: IteratorResult<Suspension, unknown>;
       try {
-        r = mode === NEXT ? top.next(input) : resumeAbruptly(top, mode, input);
+        r = mode === Resume.Next ? top.next(input) : resumeAbruptly(top, mode, input);
       } catch (error) {
         if (this.#segmentEnded(true, error)) return null;
         continue;
@@ -152,17 +221,18 @@ export class Driver {
         continue;
       }
       const signal = r.value;
-      if (signal instanceof AwaitOp) {
+      if (signal instanceof AwaitOp && signal.owner === null) {
         const transfer = this.#suspend(signal);
         if (transfer !== this) return transfer;
       } else if (signal === PUSH_SIGNAL) {
-        const child = rt.pendingPush as Task<unknown>;
+        const child = rt.pendingPush!;
         rt.pendingPush = null;
         child._attach();
         stack.push(child);
-        this.bases.push(rt.pushDomain as CancellationDomain | null);
+        this.bases.push(rt.pushDomain);
+        this.contexts.push(rt.pushContext);
       } else {
-        this.#mode = THROW;
+        this.#mode = Resume.Throw;
         this.#input = plainYieldError(signal);
       }
     }
@@ -171,42 +241,60 @@ export class Driver {
   /** Calls `awaitSuspend`; returns `this` to keep running, or what to run instead (or null). */
   #suspend(op: AwaitOp<unknown>): Driver | null {
     op.owner = this;
-    this.state = SUSPENDING;
+    // What awaitSuspend starts (a group's members, a spawn, a fork) runs in the environment of
+    // the await, not of the segment's base.
+    this.ambient = op.ambient ?? this.#root;
+    this.context = op.context;
+    this.#state = State.Suspending;
     this.#woken = false;
-    let decision: void | boolean | CoroutineHandle;
+    let decision: unknown;
     try {
       decision = op.awaitable.awaitSuspend(op);
+      if (!isDecision(decision)) throw badDecision(decision);
     } catch (error) {
-      op.spend();
-      this.state = RUNNING;
-      this.#mode = THROW;
-      this.#input = error;
-      return this;
+      return this.#resumeWith(op, Resume.Throw, error);
     }
-    if (decision === false || decision === op) {
-      op.spend();
-      this.state = RUNNING;
-      return this;
+    if (this.affinity !== null) {
+      // `schedule(ex)` under affinity: the rest of the root runs on ex.
+      const target = (op.awaitable as { [EXECUTOR_OF]?: Executor })[EXECUTOR_OF];
+      if (target !== undefined) this.affinity.executor = target;
     }
+    if (decision === false || decision === op) return this.#resumeWith(op, Resume.Next, undefined);
     if (this.#woken) {
       // Resumed synchronously inside awaitSuspend: carry on; a returned handle runs after us.
-      this.state = RUNNING;
-      if (decision instanceof AwaitOp) decision.resume();
+      this.#state = State.Running;
+      if (decision !== undefined && decision !== true) resumeElsewhere(decision);
       return this;
     }
     // Suspended for real: only now is the handle remembered (for syncAwait's diagnosis and
     // destruction), which spares the quick paths above a store.
-    this.state = SUSPENDED;
+    this.#state = State.Suspended;
     this.handle = op;
     if (decision instanceof AwaitOp) {
       const next = decision.take();
-      if (next !== null) next.state = QUEUED;
+      // A coroutine still inside its own awaitSuspend (lower on this native stack) cannot be
+      // entered: it is noted as woken and goes on when that call returns.
+      if (next === null || next.#state !== State.Suspended) {
+        next?.wake(false);
+        return null;
+      }
+      if (next.affinity !== null) {
+        hop(next, next.affinity.executor);
+        return null;
+      }
       return next;
     }
-    if (decision !== undefined && decision !== true) {
-      (decision as CoroutineHandle).resume(); // a handle from elsewhere: resume it its own way
-    }
+    if (decision !== undefined && decision !== true) resumeElsewhere(decision);
     return null;
+  }
+
+  /** Leaves the suspension at once: the handle is spent, the loop resumes the top segment. */
+  #resumeWith(op: AwaitOp<unknown>, mode: Resume, input: unknown): Driver {
+    op.spend();
+    this.#state = State.Running;
+    this.#mode = mode;
+    this.#input = input;
+    return this;
   }
 
   /** The top segment ended; returns true when it was the root. */
@@ -214,24 +302,29 @@ export class Driver {
     const stack = this.stack;
     const ended = stack.pop()!;
     this.bases.pop();
+    this.contexts.pop();
     if (stack.length === 0) {
-      this.state = FINISHED;
+      this.#state = State.Finished;
       this.handle = null;
       const destroyed = this.destroying && !threw;
+      if (destroyed) {
+        threw = true;
+        outcome = new CancelledError("the coroutine was destroyed");
+      }
       if (this.#ownsRoot) this.#root![Symbol.dispose]();
       this.#completion.complete(threw, outcome, destroyed);
       return true;
     }
-    (ended as Task<unknown>)._complete(threw, outcome);
+    (ended as DetachedTask)._complete(threw, outcome);
     // While destroying, the segment below unwinds too, unless this one ended by an exception,
     // which (as in JavaScript) replaces the unwinding and travels to the awaiter.
-    if (this.destroying && !threw) this.#mode = RETURN;
+    if (this.destroying && !threw) this.#mode = Resume.Return;
     return false;
   }
 }
 
-function resumeAbruptly(top: Segment, mode: number, input: unknown): IteratorResult<Suspension> {
-  if (mode === THROW) {
+function resumeAbruptly(top: Segment, mode: Resume, input: unknown): IteratorResult<Suspension> {
+  if (mode === Resume.Throw) {
     if (typeof top.throw === "function") return top.throw(input);
     top.return?.();
     throw input;
@@ -240,16 +333,55 @@ function resumeAbruptly(top: Segment, mode: number, input: unknown): IteratorRes
   return { done: true, value: input };
 }
 
+/** What `awaitSuspend` may return: `void`, a boolean, or a coroutine handle. */
+function isDecision(value: unknown): boolean {
+  return value === undefined || value === true || value === false || value instanceof AwaitOp ||
+    (typeof value === "object" && value !== null &&
+      typeof (value as Partial<CoroutineHandle>).resume === "function" &&
+      typeof (value as { then?: unknown }).then !== "function");
+}
+
+function badDecision(value: unknown): TypeError {
+  const got = value === null
+    ? "null"
+    : typeof value === "object"
+    ? typeof (value as { then?: unknown }).then === "function" ? "a Promise" : "an object"
+    : `${typeof value} ${String(value)}`;
+  return new TypeError(
+    `awaitSuspend() returned ${got}: it must return nothing or a boolean (true: stay ` +
+      "suspended, false: resume now) or a CoroutineHandle to transfer to",
+  );
+}
+
+/** A handle from elsewhere (not one of ours): resume it its own way, reporting what it throws. */
+function resumeElsewhere(handle: unknown): void {
+  if (handle instanceof AwaitOp) {
+    handle.resume();
+    return;
+  }
+  try {
+    (handle as CoroutineHandle).resume();
+  } catch (error) {
+    reportError(error);
+  }
+}
+
 function plainYieldError(value: unknown): TypeError {
   if (value === OWNER_SIGNAL) {
     return new TypeError(
       "frameBuffer() and fork() can only be awaited with yield* inside a task: they belong to it",
     );
   }
-  if (value instanceof Task) {
+  if (isTask(value)) {
     return new TypeError(
       "a task was yielded without being awaited: write `yield* t`, not `yield t` " +
         "(plain yield is ill-formed in a task, P1056 XX.1.3 clause 7); the task is still armed",
+    );
+  }
+  if (value instanceof AwaitOp) {
+    return new TypeError(
+      "a CoroutineHandle was yielded: plain `yield` is not allowed in a task (P1056 XX.1.3 " +
+        "clause 7); resume or destroy a handle, and await with `yield*`",
     );
   }
   return new TypeError(
@@ -260,30 +392,62 @@ function plainYieldError(value: unknown): TypeError {
 
 // ---------------------------------------------------------------------------------------------
 // The trampoline: at most one loop per thread runs drivers; resumes while it runs are queued.
+// A FIFO with a moving head, compacted as it drains, so that a loop that never empties (an event
+// loop of cross-task resumes) holds only what is pending.
 
-const queue: Driver[] = [];
+let queue: (Driver | null)[] = [];
 let head = 0;
 let active = false;
+/** Roots running nested on the native stack (a root started from inside a running one). */
+let nested = 0;
+
+/**
+ * How many roots may run nested on the native stack (a group's member started from inside a
+ * task, `spawn(inlineExecutor, …)`, a fork) before the next one is queued instead: each costs a
+ * few native frames, so a chain of nested groups is bounded by memory, not by the native stack.
+ */
+const NESTED_ROOT_LIMIT = 64;
 
 /** Runs `driver` and every driver it transfers to, until none is left to run. */
 function runChain(driver: Driver | null): void {
-  while (driver !== null) driver = driver.drive();
+  nested++;
+  try {
+    while (driver !== null) {
+      try {
+        driver = driver.drive();
+      } catch (error) {
+        // Only a completion or a foreign handle can throw here (task errors go to their
+        // awaiters): report it and keep the loop, and every driver queued on it, going.
+        reportError(error);
+        driver = null;
+      }
+    }
+  } finally {
+    nested--;
+  }
 }
 
 /** Runs the oldest queued driver; false if none is queued. */
 function runQueued(): boolean {
-  if (head === queue.length) return false;
+  if (head === queue.length) {
+    if (head !== 0) {
+      queue = []; // drained: let the array go
+      head = 0;
+    }
+    return false;
+  }
   const next = queue[head];
-  queue[head++] = undefined as unknown as Driver;
+  queue[head++] = null;
+  if (head > 1024 && head * 2 > queue.length) {
+    queue = queue.slice(head); // a queue that never empties still holds only what is pending
+    head = 0;
+  }
   runChain(next);
   return true;
 }
 
 function drainQueue(): void {
-  if (head === queue.length) return; // the common case: nothing was queued
   while (runQueued());
-  queue.length = 0;
-  head = 0;
 }
 
 /** Runs `driver` now if nothing runs, else queues it for the running loop. */
@@ -293,12 +457,42 @@ function schedule(driver: Driver): void {
 }
 
 /**
+ * Runs `driver` from a callback given to `executor`. The callback runs the driver once: an
+ * executor that calls it again cannot resume the root a second time. Returns false if `execute`
+ * threw before calling it (the error is passed to `failed`).
+ */
+export function runOn(executor: Executor, driver: Driver, failed: (error: unknown) => void): void {
+  let called = false;
+  try {
+    executor.execute(() => {
+      if (called) return;
+      called = true;
+      runNow(driver);
+    });
+  } catch (error) {
+    if (called) {
+      reportError(error); // it ran the work and then threw: nothing is left to fail
+      return;
+    }
+    called = true;
+    failed(error);
+  }
+}
+
+/** Resumes `driver` on `executor` (scheduler affinity); if that fails, so does the await. */
+function hop(driver: Driver, executor: Executor): void {
+  runOn(executor, driver, (error) => driver.failResume(error));
+}
+
+/**
  * Runs `driver` now, even inside a running loop (a new root started from a task runs at once,
- * on top of it); drivers it wakes are queued for the outermost loop.
+ * on top of it, unless {@linkcode NESTED_ROOT_LIMIT} roots are nested already: then it is queued
+ * and runs when the loop below gets to it); drivers it wakes are queued for the outermost loop.
  */
 export function runNow(driver: Driver): void {
   if (active) {
-    runChain(driver);
+    if (nested >= NESTED_ROOT_LIMIT) queue.push(driver);
+    else runChain(driver);
     return;
   }
   active = true;
@@ -312,7 +506,8 @@ export function runNow(driver: Driver): void {
 
 /**
  * Runs `driver` until it finishes or nothing that can be driven from here is left: queued
- * drivers, then `pump()` (a local executor's work) while it reports progress.
+ * drivers, then `pump()` (a local executor's work) while it reports progress. What `pump`
+ * throws is thrown from here, with the queue left consistent.
  */
 export function runUntilBlocked(driver: Driver, pump: () => boolean): void {
   const outer = active;
@@ -337,4 +532,9 @@ export function runUntilBlocked(driver: Driver, pump: () => boolean): void {
   } finally {
     active = outer;
   }
+}
+
+/** @ignore For tests: slots the trampoline's queue holds right now (0 once it has drained). */
+export function trampolineBacklog(): number {
+  return queue.length;
 }

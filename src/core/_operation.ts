@@ -10,7 +10,7 @@ import {
   type Operation,
   type SimpleAwaitable,
 } from "./awaitable.ts";
-import { Awaiter, awaitIterator } from "./awaiter.ts";
+import { Awaiter, awaitIterator, isSimpleAwaitable, operatorCoAwait } from "./awaiter.ts";
 import { PromiseAwaiter } from "../bridges/_promise_awaiter.ts";
 import { Task } from "./task.ts";
 import type { Suspension } from "./_runtime.ts";
@@ -28,26 +28,17 @@ class SimpleOperation<T> implements Operation<T> {
   }
 }
 
-function isSimpleAwaitable(value: object): value is SimpleAwaitable<unknown> {
-  const a = value as Partial<SimpleAwaitable<unknown>>;
-  return typeof a.awaitReady === "function" && typeof a.awaitSuspend === "function" &&
-    typeof a.awaitResume === "function";
-}
-
 /** Turns `value` into an operation, or throws a `TypeError` naming what it got. */
 export function toOperation<T>(value: Awaitable<T> | Operation<T>): Operation<T> {
-  if (value instanceof Task || value instanceof Awaiter) return value;
+  if (value instanceof Task) return value;
   if (value !== null && (typeof value === "object" || typeof value === "function")) {
     const v = value as Record<PropertyKey, unknown>;
+    // operator co_await first, as the paper's await-expression does: an Awaiter subclass that
+    // defines it is awaited through it too (Awaiter's iterator honours it).
+    if (value instanceof Awaiter) return value;
     if (typeof v[coAwaitSymbol] === "function") {
-      const simple = (v[coAwaitSymbol] as () => unknown).call(value);
-      if (simple instanceof Awaiter) return simple as Awaiter<T>;
-      if (simple !== null && typeof simple === "object" && isSimpleAwaitable(simple)) {
-        return new SimpleOperation(simple as SimpleAwaitable<T>);
-      }
-      throw new TypeError(
-        "[coAwaitSymbol]() must return a SimpleAwaitable (awaitReady, awaitSuspend, awaitResume)",
-      );
+      const simple = operatorCoAwait<T>(value);
+      return simple instanceof Awaiter ? simple : new SimpleOperation(simple);
     }
     if (isSimpleAwaitable(value)) return new SimpleOperation(value as SimpleAwaitable<T>);
     if (typeof v[Symbol.iterator] === "function") return value as Operation<T>;

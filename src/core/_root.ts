@@ -11,10 +11,14 @@
  */
 
 import { type Completion, Driver } from "./_driver.ts";
-import type { Suspension } from "./_runtime.ts";
+import { isTask, rt, type Suspension } from "./_runtime.ts";
 import type { Operation } from "./awaitable.ts";
-import { Task } from "./task.ts";
 import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
+
+/** What a root needs of a `Task` (known by its brand: importing it would make a circle). */
+interface LaunchableTask extends Iterator<Suspension, unknown, unknown> {
+  _launch(): void;
+}
 
 /** Starts a non-task operation lazily: its iterator is taken on the root's first resume. */
 class LazyRoot implements Iterator<Suspension, unknown, unknown> {
@@ -60,7 +64,8 @@ class LazyRoot implements Iterator<Suspension, unknown, unknown> {
 /**
  * Makes the driver of a new root coroutine running `operation`. A `Task` is checked now (it must
  * be armed: a `TaskStateError` is thrown here, before anything started) and is its own root;
- * anything else is started lazily.
+ * anything else is started lazily. The root starts with the context values in force where it is
+ * made (a root made from inside a task sees its creator's `Context` values).
  *
  * @param operation What the root runs.
  * @param domain The root's cancellation domain, or null to make one when first asked for.
@@ -72,11 +77,11 @@ export function newRoot(
   completion: Completion,
 ): Driver {
   let root: Iterator<Suspension, unknown, unknown>;
-  if (operation instanceof Task) {
-    operation._launch();
-    root = operation;
+  if (isTask(operation)) {
+    (operation as unknown as LaunchableTask)._launch();
+    root = operation as unknown as LaunchableTask;
   } else {
     root = new LazyRoot(operation);
   }
-  return new Driver(root, domain, completion);
+  return new Driver(root, domain, completion, rt.driver?.context ?? null);
 }

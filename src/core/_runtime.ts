@@ -9,6 +9,8 @@
  * @module
  */
 
+import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
+
 /**
  * What a task's generator yields to the machinery that drives it. It is opaque: user code never
  * makes one, and a task whose body yields anything else (a plain `yield x`) is rejected at compile
@@ -45,16 +47,75 @@ export function done<T>(value: T): IteratorReturnResult<T> {
   return doneResult as IteratorReturnResult<T>;
 }
 
+/**
+ * The executor an awaitable moves its awaiter onto (`schedule(ex)` has it): under scheduler
+ * affinity the root adopts it for the rest of its run.
+ */
+export const EXECUTOR_OF: unique symbol = Symbol("@coro/task:executor of");
+
+/**
+ * A brand on `Task.prototype`, so that modules below `task.ts` (the driver, the root constructor)
+ * can recognise a task without importing it (which would make an import circle).
+ */
+export const TASK_BRAND: unique symbol = Symbol("@coro/task:task");
+
+/** Whether `value` is a `Task` (see {@linkcode TASK_BRAND}). */
+export function isTask(value: unknown): boolean {
+  return typeof value === "object" && value !== null &&
+    (value as { [TASK_BRAND]?: boolean })[TASK_BRAND] === true;
+}
+
+/**
+ * One value set by `Context.with`: an immutable list from the innermost setting outwards, so a
+ * root started from a task shares its creator's list and nothing is copied.
+ */
+export interface ContextFrame {
+  /** The context this frame sets (compared by identity). */
+  readonly key: object;
+  /** The value it has inside the `with`. */
+  readonly value: unknown;
+  /** The frame outside this one, or null. */
+  readonly outer: ContextFrame | null;
+}
+
+/** What the tasks and operations of a chain ask of the driver running them. */
+export interface RunningDriver {
+  /** The ambient domain right now, or null while it is the root domain that nobody made yet. */
+  ambient: CancellationDomain | null;
+  /** The context values in force right now. */
+  context: ContextFrame | null;
+  /** Whether the chain is being unwound by destruction rather than resumed. */
+  readonly destroying: boolean;
+  /** The ambient domain, making the root domain now if nobody needed it before. */
+  domain(): CancellationDomain;
+}
+
+/** A task moved onto the driver's explicit stack: what the driver calls on it. */
+export interface DetachedTask extends Iterator<Suspension, unknown, unknown> {
+  /** The driver took it onto its stack. */
+  _attach(): void;
+  /** It ended on the driver's stack: keep the outcome for its awaiter's `yield*`. */
+  _complete(threw: boolean, outcome: unknown): void;
+}
+
 /** The mutable cells shared by tasks, awaiters and drivers. */
-export const rt = {
+export const rt: {
   /** How many `Task#next` calls are on the native stack right now. */
-  depth: 0,
+  depth: number;
   /** The task that asked to be pushed (set with {@linkcode PUSH_SIGNAL}). */
-  pendingPush: null as unknown,
+  pendingPush: DetachedTask | null;
   /** The ambient domain at the point a task asked to be pushed. */
-  pushDomain: null as unknown,
+  pushDomain: CancellationDomain | null;
+  /** The context at the point a task asked to be pushed. */
+  pushContext: ContextFrame | null;
   /** The driver whose chain is running on the native stack, if any. */
-  driver: null as unknown,
+  driver: RunningDriver | null;
+} = {
+  depth: 0,
+  pendingPush: null,
+  pushDomain: null,
+  pushContext: null,
+  driver: null,
 };
 
 /**

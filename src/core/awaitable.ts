@@ -6,7 +6,6 @@
 
 import type { Suspension } from "./_runtime.ts";
 import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
-import type { Task } from "./task.ts";
 
 export type { Suspension } from "./_runtime.ts";
 
@@ -127,8 +126,8 @@ export interface Operation<T> {
 
 /**
  * Anything `syncAwait`, `start`, `coAwait`, `whenAll`, `whenAny` and `join` accept: a
- * {@linkcode SimpleAwaitable}, an object with a `[coAwaitSymbol]()` method returning one, a
- * {@linkcode Task}, or a `PromiseLike`.
+ * {@linkcode SimpleAwaitable}, an object with a `[coAwaitSymbol]()` method returning one (a `Task`
+ * is one), or a `PromiseLike`.
  *
  * @typeParam T What the await evaluates to.
  *
@@ -144,5 +143,4 @@ export interface Operation<T> {
 export type Awaitable<T> =
   | SimpleAwaitable<T>
   | { [coAwaitSymbol](): SimpleAwaitable<T> }
-  | Task<T>
   | PromiseLike<T>;

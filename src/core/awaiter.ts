@@ -6,8 +6,14 @@
  */
 
 import type { Driver } from "./_driver.ts";
-import { done, rt, type Suspension } from "./_runtime.ts";
-import type { CoroutineHandle, Operation, SimpleAwaitable } from "./awaitable.ts";
+import { type ContextFrame, done, rt, type Suspension } from "./_runtime.ts";
+import { installThenTrap } from "./_then_trap.ts";
+import {
+  coAwaitSymbol,
+  type CoroutineHandle,
+  type Operation,
+  type SimpleAwaitable,
+} from "./awaitable.ts";
 import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 
 /**
@@ -22,6 +28,8 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
   readonly awaitable: SimpleAwaitable<T>;
   /** The driver that suspended here; set by the driver. */
   owner: Driver | null = null;
+  /** The context values in force where the await was made (new roots made in it inherit them). */
+  context: ContextFrame | null = null;
   #ambient: CancellationDomain | null = null;
   #yielded = false;
   #spent = false;
@@ -33,9 +41,16 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
   next(): IteratorResult<Suspension, T> {
     if (!this.#yielded) {
       this.#yielded = true;
-      this.#ambient = (rt.driver as Driver | null)?.ambient ?? null;
+      const driver = rt.driver;
+      if (driver !== null) {
+        this.#ambient = driver.ambient;
+        this.context = driver.context;
+      }
       return { done: false, value: this as unknown as Suspension };
     }
+    // Only a driver resumes a suspension, and it set the owner first: anything else is a task
+    // iterated by hand, whose await must not "return" a value that never came.
+    if (this.owner === null) throw drivenByHand();
     return done(this.awaitable.awaitResume());
   }
 
@@ -64,6 +79,11 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
 
   get done(): boolean {
     return this.owner!.finished;
+  }
+
+  /** The ambient domain where the await was made, or null for the root's. */
+  get ambient(): CancellationDomain | null {
+    return this.#ambient;
   }
 
   get domain(): CancellationDomain {
@@ -103,6 +123,34 @@ class ReadyAwait implements Iterator<Suspension, unknown, unknown> {
 }
 
 const readyAwait = new ReadyAwait();
+
+function drivenByHand(): TypeError {
+  return new TypeError(
+    "a task was iterated by hand (for...of, spread, next()): tasks are awaited, not iterated; " +
+      "write `yield* t` inside a task, or syncAwait(t) / start(t) from ordinary code",
+  );
+}
+
+/**
+ * The `SimpleAwaitable` that `value[coAwaitSymbol]()` returns (operator co_await), checked.
+ *
+ * @throws {TypeError} If it returns something else.
+ */
+export function operatorCoAwait<T>(value: object): SimpleAwaitable<T> {
+  const simple = (value as { [coAwaitSymbol](): unknown })[coAwaitSymbol]();
+  if (simple instanceof Awaiter || isSimpleAwaitable(simple)) return simple as SimpleAwaitable<T>;
+  throw new TypeError(
+    "[coAwaitSymbol]() must return a SimpleAwaitable (awaitReady, awaitSuspend, awaitResume)",
+  );
+}
+
+/** Whether `value` has the three methods of a `SimpleAwaitable`. */
+export function isSimpleAwaitable(value: unknown): value is SimpleAwaitable<unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const a = value as Partial<SimpleAwaitable<unknown>>;
+  return typeof a.awaitReady === "function" && typeof a.awaitSuspend === "function" &&
+    typeof a.awaitResume === "function";
+}
 
 /**
  * The iterator that awaits `awaitable` as `yield*` expects. `yield*` calls `next()` right after
@@ -164,8 +212,16 @@ export abstract class Awaiter<T> implements SimpleAwaitable<T>, Operation<T> {
   /** The value of the await, or throws its exception. */
   abstract awaitResume(): T;
 
-  /** Awaits this awaiter: `yield* awaiter`. */
+  /**
+   * Awaits this awaiter: `yield* awaiter`. A subclass that defines `[coAwaitSymbol]()` (operator
+   * co_await) is awaited through what that returns, as a plain object's would be.
+   */
   [Symbol.iterator](): Iterator<Suspension, T, unknown> {
+    if ((this as Partial<Record<typeof coAwaitSymbol, unknown>>)[coAwaitSymbol] !== undefined) {
+      return awaitIterator(operatorCoAwait<T>(this));
+    }
     return awaitIterator(this);
   }
 }
+
+installThenTrap(Awaiter.prototype, "an Operation (an Awaiter)");

@@ -13,18 +13,47 @@
  */
 
 import { allocateBuffer } from "../memory/_frame.ts";
-import { done, INLINE_LIMIT, OWNER_SIGNAL, PUSH_RESULT, rt, type Suspension } from "./_runtime.ts";
+import {
+  done,
+  INLINE_LIMIT,
+  OWNER_SIGNAL,
+  PUSH_RESULT,
+  rt,
+  type Suspension,
+  TASK_BRAND,
+} from "./_runtime.ts";
 import { TaskExtras, type TaskScope } from "./_task_extras.ts";
-import { describe, wrap } from "./_task_function.ts";
-import type { Operation } from "./awaitable.ts";
+import { TaskAwaitable } from "./_task_awaitable.ts";
+import { installThenTrap } from "./_then_trap.ts";
+import { coAwaitSymbol, type Operation, type SimpleAwaitable } from "./awaitable.ts";
 import { AwaitOp } from "./awaiter.ts";
 import { TaskStateError } from "./task_state_error.ts";
 
 /** What a task can be: see {@linkcode Task.status}. */
 export type TaskStatus = "armed" | "launched" | "done" | "destroyed" | "empty";
 
-// Internal states. DETACHED: launched, handed to the driver's stack, not yet running there.
-// COMPLETED: finished on the driver's stack, outcome not yet taken by the awaiter's `yield*`.
+// Internal states, one transition table (`yield*` drives next/throw/return; the driver calls
+// _attach/_complete on a task it moved to its stack):
+//
+// | from      | event                                                  | to        |
+// |-----------|--------------------------------------------------------|-----------|
+// | ARMED     | next() with fewer than INLINE_LIMIT tasks on the stack | RUNNING   |
+// | ARMED     | next() at INLINE_LIMIT: push signal to the driver      | DETACHED  |
+// | ARMED     | destroy(), or throw()/return() (its awaiter unwinds)   | DESTROYED |
+// | ARMED     | move()                                                 | EMPTY (the new task is ARMED) |
+// | DETACHED  | _attach() (the driver runs it as a segment)            | RUNNING   |
+// | DETACHED  | throw()/return() before the driver ran it              | DESTROYED |
+// | RUNNING   | the body ended, no forks left running                  | DONE      |
+// | RUNNING   | the body ended, forks still unwinding                  | DRAINING  |
+// | RUNNING   | ended on the driver's stack: _complete()               | COMPLETED |
+// | DRAINING  | next()/throw()/return() after the forks unwound        | DONE      |
+// | COMPLETED | next()/throw()/return(): the outcome is delivered      | DONE      |
+// | DONE      | destroy()                                              | DESTROYED |
+// | DONE, COMPLETED | move()                                           | EMPTY (the new task keeps the state) |
+//
+// DETACHED: launched, handed to the driver's stack, not yet running there. COMPLETED: finished
+// on the driver's stack, outcome not yet taken by the awaiter's `yield*`. DRAINING: the body has
+// ended; the task waits for its unjoined forks before it completes.
 const ARMED = 0;
 const RUNNING = 1;
 const DETACHED = 2;
@@ -32,8 +61,27 @@ const COMPLETED = 3;
 const DONE = 4;
 const DESTROYED = 5;
 const EMPTY = 6;
-// DRAINING: the body has ended; the task waits for its unjoined forks before it completes.
 const DRAINING = 7;
+
+/** How `_resumeAbruptly` resumes the body. */
+const enum Abrupt {
+  /** Throw the input into the body at its suspension point. */
+  Throw,
+  /** Unwind the body through its `finally` blocks. */
+  Return,
+  /** The body suspended (the input is its result) and needs this task's frame or identity. */
+  Suspended,
+}
+
+/** How `_settle` was reached: which iterator method the awaiter called. */
+const enum Call {
+  Next,
+  Throw,
+  Return,
+}
+
+/** Only the task functions `task()` makes construct tasks (see `task_function.ts`). */
+export const TASK_TOKEN: unique symbol = Symbol("@coro/task:new Task");
 
 const STATUS: readonly TaskStatus[] = [
   "armed",
@@ -74,7 +122,7 @@ const STATUS: readonly TaskStatus[] = [
  * assert.equal(t.status, "done");
  * ```
  */
-export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, Disposable {
+export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unknown>, Disposable {
   // Three fields only: the hot path allocates a task per call, and every field costs. Helpers are
   // TypeScript-private methods rather than `#` methods: V8's brand check on `#` methods measured
   // ~3 ns per task on fib(20) (1.38x -> 1.30x raw generators).
@@ -86,13 +134,23 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
   _ext: TaskExtras | null;
 
   /**
-   * Tasks are made by calling a function that {@linkcode task} returned; this constructor is
-   * internal.
+   * Tasks are made by calling a function that `task()` returned; calling this constructor
+   * directly is a `TypeError`.
    *
+   * @param token The library's private token.
    * @param gen The coroutine body, not yet started.
-   * @param ext The frame taken with `allocatorArg`, or `null`.
+   * @param ext The extras of a task called with `allocatorArg`, or `null`.
    */
-  constructor(gen: Generator<Suspension, T, unknown>, ext: TaskExtras | null) {
+  constructor(
+    token: typeof TASK_TOKEN,
+    gen: Generator<Suspension, T, unknown>,
+    ext: TaskExtras | null,
+  ) {
+    if (token !== TASK_TOKEN) {
+      throw new TypeError(
+        "Task cannot be constructed directly: wrap a generator function with task() and call it",
+      );
+    }
     this._gen = gen;
     this._state = ARMED;
     this._ext = ext;
@@ -115,10 +173,23 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     return this;
   }
 
+  /**
+   * The task as a `SimpleAwaitable` (operator co_await), for code written against the awaitable
+   * protocol alone: awaiting it runs the task as a root of its own in the awaiter's domain and
+   * resumes the awaiter with its outcome. `yield* t` does the same without the extra root.
+   *
+   * @throws {TaskStateError} If the task is not armed.
+   */
+  [coAwaitSymbol](): SimpleAwaitable<T> {
+    if (this._state !== ARMED) throw notArmed(this);
+    return new TaskAwaitable<T>(this);
+  }
+
   /** @ignore Resumes the coroutine; its first call launches it. Driven by `yield*`. */
   next(input?: unknown): IteratorResult<Suspension, T> {
     if (this._state !== RUNNING) {
-      if (this._state !== ARMED) return this._settle(0, input);
+      if (this._state !== ARMED) return this._settle(Call.Next, input);
+      if (rt.driver === null) throw drivenByHand();
       if (rt.depth >= INLINE_LIMIT) return this._detach();
       this._state = RUNNING;
     }
@@ -137,21 +208,21 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     // Suspending: the common case is a task that has its frame already and passes the signal on.
     const ext = this._ext;
     if (ext === null || ext.frame === 0 || r.value === OWNER_SIGNAL) {
-      return this._resumeAbruptly(3, r);
+      return this._resumeAbruptly(Abrupt.Suspended, r);
     }
     return r;
   }
 
   /** @ignore Throws `error` into the coroutine at its suspension point. Driven by `yield*`. */
   throw(error: unknown): IteratorResult<Suspension, T> {
-    if (this._state !== RUNNING) return this._settle(1, error);
-    return this._resumeAbruptly(1, error);
+    if (this._state !== RUNNING) return this._settle(Call.Throw, error);
+    return this._resumeAbruptly(Abrupt.Throw, error);
   }
 
   /** @ignore Unwinds the coroutine through its `finally` blocks. Driven by `yield*`. */
   return(value?: unknown): IteratorResult<Suspension, T> {
-    if (this._state !== RUNNING) return this._settle(2, value);
-    return this._resumeAbruptly(2, value);
+    if (this._state !== RUNNING) return this._settle(Call.Return, value);
+    return this._resumeAbruptly(Abrupt.Return, value);
   }
 
   /**
@@ -168,7 +239,7 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
         this.status,
       );
     }
-    const moved = new Task(this._gen!, this._ext);
+    const moved = new Task(TASK_TOKEN, this._gen!, this._ext);
     moved._state = this._state;
     this._gen = null;
     this._ext = null;
@@ -211,7 +282,7 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     this.destroy();
   }
 
-  /** @ignore Marks a task launched by a driver-level owner (a root, whenAll, fork). */
+  /** @ignore Checks that a driver-level owner (a root, whenAll, fork) may launch this task. */
   _launch(): void {
     if (this._state !== ARMED) throw notArmed(this);
   }
@@ -247,7 +318,9 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     if (ext.frame === 0) ext.takeFrame();
     this._state = DETACHED;
     rt.pendingPush = this;
-    rt.pushDomain = (rt.driver as { ambient: unknown } | null)?.ambient ?? null;
+    const driver = rt.driver!;
+    rt.pushDomain = driver.ambient;
+    rt.pushContext = driver.context;
     return PUSH_RESULT;
   }
 
@@ -272,18 +345,15 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     return r;
   }
 
-  /**
-   * The steps `next` leaves to a slower path: throwing into the body (1), unwinding it (2), and
-   * answering a suspension that needs this task's frame or identity (3, `input` is the result).
-   */
-  private _resumeAbruptly(mode: 1 | 2 | 3, input: unknown): IteratorResult<Suspension, T> {
+  /** The steps `next` leaves to a slower path (see {@linkcode Abrupt}). */
+  private _resumeAbruptly(mode: Abrupt, input: unknown): IteratorResult<Suspension, T> {
     const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
     rt.depth++;
     try {
-      r = mode === 3
+      r = mode === Abrupt.Suspended
         ? input as IteratorResult<Suspension, T>
-        : mode === 1
+        : mode === Abrupt.Throw
         ? gen.throw(input)
         : gen.return(input as T);
       if (!r.done) r = this._suspending(gen, r);
@@ -319,7 +389,7 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
     const ext = this._ext!;
     ext.scope = null;
     this._end();
-    const destroying = (rt.driver as { destroying: boolean } | null)?.destroying === true;
+    const destroying = rt.driver?.destroying === true;
     const wait = scope.close(threw, outcome, destroying);
     if (wait !== null && !wait.awaitReady()) {
       this._state = DRAINING;
@@ -335,7 +405,7 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
   }
 
   /** `next`/`throw`/`return` on a task that is not running inline. */
-  private _settle(mode: 0 | 1 | 2, input: unknown): IteratorResult<Suspension, T> {
+  private _settle(mode: Call, input: unknown): IteratorResult<Suspension, T> {
     const state = this._state;
     if (state === DRAINING || state === COMPLETED) {
       // DRAINING: the forks have unwound (or the awaiter is unwinding); COMPLETED: the driver ran
@@ -345,9 +415,9 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
       ext.outcome = undefined;
       ext.drain = null;
       this._state = DONE;
-      if (mode !== 0) {
+      if (mode !== Call.Next) {
         drain?.return(); // destroyed while draining: the forks are destroyed too
-        if (mode === 1) throw input;
+        if (mode === Call.Throw) throw input;
         return done(input as T);
       }
       drain?.next(); // throws a fork's error
@@ -359,8 +429,8 @@ export class Task<T> implements Operation<T>, Iterator<Suspension, T, unknown>, 
       this._gen!.return(undefined as T);
       this._end();
       this._state = DESTROYED;
-      if (mode === 1) throw input;
-      if (mode === 2) return done(input as T);
+      if (mode === Call.Throw) throw input;
+      if (mode === Call.Return) return done(input as T);
     }
     throw notArmed(this);
   }
@@ -389,48 +459,13 @@ function notArmed(t: Task<unknown>): TaskStateError {
   );
 }
 
-const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor;
-
-/**
- * Turns a generator function into a task function: calling it returns an armed
- * {@linkcode Task} and runs none of the body. Inside the body, `yield*` awaits tasks and other
- * awaitables; a plain `yield` is rejected (paper XX.1.3 clause 7).
- *
- * If the task function is called with {@linkcode allocatorArg} first, the next argument (a
- * `MemoryResource` or `PolymorphicAllocator`) supplies the task's frame at the call (paper XX.1.3
- * clause 6); the body still receives every argument.
- *
- * @typeParam A The parameters of the generator function.
- * @typeParam T The task's eventual type: the generator's return type.
- * @param body A generator function (`function*`).
- * @returns A function with the same parameters that returns a `Task<T>`.
- * @throws {TypeError} If `body` is not a generator function.
- *
- * @example
- * ```ts
- * import { ready, syncAwait, task } from "@coro/task";
- * import assert from "node:assert/strict";
- *
- * const asyncRead = () => ready(4); // an operation that happens to be ready
- * const subtask = task(function* () {
- *   return yield* asyncRead();
- * });
- * const coroRefactored = task(function* (n: number) {
- *   let result = 0;
- *   for (let i = 0; i < n; i++) result += yield* subtask();
- *   return result;
- * });
- * assert.equal(syncAwait(coroRefactored(1000)), 4000);
- * ```
- */
-export function task<A extends unknown[], T>(
-  body: (...args: A) => Generator<Suspension, T, unknown>,
-): (...args: A) => Task<T> {
-  if (!(body instanceof GeneratorFunction)) {
-    throw new TypeError(
-      `task() takes a generator function (function* ...), got ${describe(body)}: ` +
-        "write the body as function* and await with yield*",
-    );
-  }
-  return wrap(body);
+function drivenByHand(): TypeError {
+  return new TypeError(
+    "a task was iterated by hand (for...of, spread, next()): tasks are awaited, not iterated; " +
+      "write `yield* t` inside a task, or syncAwait(t) / start(t) from ordinary code",
+  );
 }
+
+// A task is recognised by the modules below this one without importing it.
+Object.defineProperty(Task.prototype, TASK_BRAND, { value: true });
+installThenTrap(Task.prototype, "a Task");

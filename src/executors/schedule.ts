@@ -5,6 +5,7 @@
  */
 
 import { CancellableAwaiter } from "../cancellation/_cancellable_awaiter.ts";
+import { EXECUTOR_OF } from "../core/_runtime.ts";
 import type { Operation } from "../core/awaitable.ts";
 import type { Executor } from "./executor.ts";
 
@@ -15,6 +16,11 @@ class ScheduleOn extends CancellableAwaiter<void> {
   constructor(executor: Executor) {
     super();
     this.#executor = executor;
+  }
+
+  /** Under scheduler affinity, the root adopts this executor for the rest of its run. */
+  get [EXECUTOR_OF](): Executor {
+    return this.#executor;
   }
 
   protected begin(): void {

@@ -6,6 +6,9 @@ import assert from "node:assert/strict";
 import {
   allocatorArg,
   ArenaResource,
+  inlineExecutor,
+  schedule,
+  start,
   type Suspension,
   syncAwait,
   Task,
@@ -97,7 +100,7 @@ Deno.test("XX.1.3/2.5: the returned value is what the await evaluates to", () =>
   assert.equal(syncAwait(g()), obj);
 });
 
-Deno.test("XX.1.3/6: allocatorArg takes the frame from the allocator, at the call", () => {
+Deno.test("XX.1.3/6: allocatorArg: the frame comes from the allocator when first needed", () => {
   const counting = new CountingResource();
   const seen: unknown[][] = [];
   const f = task(function* (tag: typeof allocatorArg, alloc: CountingResource, n: number) {
@@ -105,13 +108,56 @@ Deno.test("XX.1.3/6: allocatorArg takes the frame from the allocator, at the cal
     return n + 1;
   });
   const t = f(allocatorArg, counting, 41);
-  assert.equal(counting.allocations, 1, "the frame is allocated at the call");
-  const frameBytes = counting.bytesInUse;
-  assert.ok(frameBytes > 0 && frameBytes <= 256, `frame of ${frameBytes} bytes`);
+  assert.equal(counting.allocations, 0, "nothing is taken at the call");
   assert.equal(syncAwait(t), 42);
   assert.deepEqual(seen, [[allocatorArg, counting, 41]], "the body receives every argument");
+  assert.equal(counting.allocations, 0, "a task that completes inline elides its frame");
+
+  // A task that suspends needs its frame: it comes from the allocator, and goes back at the end.
+  let frameBytes = -1;
+  const suspends = task(function* (_tag: typeof allocatorArg, alloc: CountingResource) {
+    yield* schedule(inlineExecutor);
+    frameBytes = alloc.bytesInUse;
+    return alloc.allocations;
+  });
+  assert.equal(syncAwait(suspends(allocatorArg, counting)), 1, "one frame, at the suspension");
+  assert.ok(frameBytes > 0 && frameBytes <= 256, `frame of ${frameBytes} bytes`);
   assert.equal(counting.bytesInUse, 0, "the frame is freed when the body ends");
   assert.equal(counting.deallocations, 1);
+});
+
+Deno.test("XX.1.3/6: allocatorArg with nothing after it is a TypeError at the call", () => {
+  let ran = 0;
+  const one = task(function* (_tag: unknown) {
+    ran++;
+  });
+  const many = task(function* (..._args: unknown[]) {
+    ran++;
+  });
+  for (const call of [() => one(allocatorArg), () => many(allocatorArg)]) {
+    assert.throws(call, (e: unknown) => {
+      assert.ok(e instanceof TypeError);
+      assert.match((e as Error).message, /allocatorArg must be followed by .* got nothing/);
+      return true;
+    });
+  }
+  assert.equal(ran, 0);
+});
+
+Deno.test("XX.1.3/6: a call with allocatorArg that throws leaves nothing taken", () => {
+  const counting = new CountingResource();
+  const f = task(function* (
+    _tag: typeof allocatorArg,
+    _alloc: CountingResource,
+    { n }: { n: number } = (() => {
+      throw new Error("default parameter");
+    })(),
+  ) {
+    return n;
+  });
+  assert.throws(() => f(allocatorArg, counting), /default parameter/);
+  assert.equal(counting.allocations, 0);
+  assert.equal(counting.bytesInUse, 0);
 });
 
 Deno.test("XX.1.3/6: allocatorArg followed by anything but an allocator is a TypeError", () => {
@@ -130,18 +176,16 @@ Deno.test("XX.1.3/6: allocatorArg followed by anything but an allocator is a Typ
 Deno.test("XX.1.3/6: a budgeted arena turns a frame it cannot hold into BadAllocError", async (t) => {
   const { nullResource, BadAllocError } = await import("../../mod.ts");
   using arena = new ArenaResource({ initialSize: 64, upstream: nullResource });
-  const f = task(function* (_t: typeof allocatorArg, _a: ArenaResource) {
-    return 1;
-  });
-  await t.step("frames fit until the budget is spent", () => {
-    let made = 0;
-    assert.throws(() => {
-      for (;;) {
-        f(allocatorArg, arena).destroy();
-        made++;
-      }
-    }, BadAllocError);
-    assert.ok(made > 0);
+  // Each level suspends, so each needs its frame: the budget runs out at some depth.
+  const nest: (tag: typeof allocatorArg, a: ArenaResource, n: number) => Task<number> = task(
+    function* (_t: typeof allocatorArg, a: ArenaResource, n: number) {
+      yield* schedule(inlineExecutor);
+      return 1 + (yield* nest(allocatorArg, a, n + 1));
+    },
+  );
+  await t.step("frames fit until the budget is spent, then the await throws", () => {
+    assert.throws(() => syncAwait(nest(allocatorArg, arena, 0)), BadAllocError);
+    assert.ok(arena.stats.allocations > 0);
   });
 });
 
@@ -214,7 +258,7 @@ Deno.test("XX.1.3.1 ~lazy(): destroying an armed task never runs its body and fr
     }
   });
   const t = f(allocatorArg, counting);
-  assert.equal(counting.bytesInUse > 0, true);
+  assert.equal(counting.allocations, 0, "the frame is taken when first needed, not at the call");
   t.destroy();
   assert.equal(t.status, "destroyed");
   assert.equal(ran, false);
@@ -255,6 +299,7 @@ Deno.test("XX.1.3.1: destroying a running task is a TaskStateError naming Cancel
 Deno.test("frames are freed before the awaiter resumes, on every path", () => {
   const counting = new CountingResource();
   const child = task(function* (_t: typeof allocatorArg, _a: CountingResource, fail: boolean) {
+    yield* schedule(inlineExecutor); // suspends: the frame is taken
     if (fail) throw new Error("fail");
     return 1;
   });
@@ -273,17 +318,27 @@ Deno.test("frames are freed before the awaiter resumes, on every path", () => {
   assert.equal(defaultBytesInUse(), before);
 });
 
-Deno.test("tasks are not thenable: `await t` does not launch the task", async () => {
+Deno.test("`await t` on a task rejects with a TypeError naming yield* and start()", async () => {
   let ran = false;
   const f = task(function* () {
     ran = true;
     return 1;
   });
   const t = f();
-  assert.equal("then" in t, false);
-  const awaited = await t; // a non-thenable awaits to itself
-  assert.equal(awaited, t);
+  const named = (e: unknown) => {
+    assert.ok(e instanceof TypeError);
+    assert.match((e as Error).message, /yield\*.*start\(/s);
+    return true;
+  };
+  await assert.rejects(async () => await t, named);
+  await assert.rejects(Promise.all([t]), named);
+  await assert.rejects(Promise.resolve(t), named);
+  // deno-lint-ignore require-await
+  await assert.rejects((async () => t)(), named); // an async function returning a task
   assert.equal(ran, false);
-  assert.equal(t.status, "armed");
-  t.destroy();
+  assert.equal(t.status, "armed", "the task is not launched");
+  // Nothing legitimate reads `then`: inspection, enumeration, and the library's own paths.
+  assert.match(Deno.inspect(t), /Task/);
+  assert.deepEqual(Object.keys(t).includes("then"), false);
+  assert.equal(await start(t), 1);
 });

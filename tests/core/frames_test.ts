@@ -66,6 +66,7 @@ Deno.test("a PolymorphicAllocator after allocatorArg supplies the frame from its
   const counting = new CountingResource();
   const alloc = new PolymorphicAllocator(counting);
   const f = task(function* (_t: typeof allocatorArg, _a: PolymorphicAllocator) {
+    yield* frameBuffer(0); // needs the frame
     return counting.bytesInUse;
   });
   assert.ok(syncAwait(f(allocatorArg, alloc)) > 0);
