@@ -39,7 +39,7 @@
  */
 
 export { Task, type TaskStatus } from "./src/core/task.ts";
-export { task } from "./src/core/task_function.ts";
+export { task, type TaskOptions } from "./src/core/task_function.ts";
 export { TaskStateError } from "./src/core/task_state_error.ts";
 export { syncAwait, type SyncAwaitOptions } from "./src/bridges/sync_await.ts";
 export { SyncAwaitError } from "./src/bridges/sync_await_error.ts";

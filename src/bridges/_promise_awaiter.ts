@@ -9,12 +9,12 @@ import { CancellableAwaiter } from "../cancellation/_cancellable_awaiter.ts";
 /**
  * Suspends until the promise settles, or until the ambient domain is cancelled: then it resumes
  * at once with `CancelledError` and ignores the promise's later outcome. A rejection handler is
- * always attached, so an abandoned promise never reports an unhandled rejection.
+ * always attached, so an abandoned promise never reports an unhandled rejection. A thenable that
+ * calls back twice, or settles and then rejects or throws, is held to a Promise's rule: the first
+ * settlement wins and the rest are ignored (`CancellableAwaiter` enforces it).
  */
 export class PromiseAwaiter<T> extends CancellableAwaiter<T> {
   readonly #promise: PromiseLike<T>;
-  #rejected = false;
-  #outcome: unknown = undefined;
 
   constructor(promise: PromiseLike<T>) {
     super();
@@ -22,17 +22,16 @@ export class PromiseAwaiter<T> extends CancellableAwaiter<T> {
   }
 
   protected begin(): void {
-    this.#promise.then(
-      (value) => {
-        this.#outcome = value;
-        this.wake();
-      },
-      (error) => {
-        this.#rejected = true;
-        this.#outcome = error;
-        this.wake();
-      },
-    );
+    const wait = this.wait;
+    try {
+      this.#promise.then(
+        (value) => void this.resolve(value, wait),
+        (error) => void this.reject(error, wait),
+      );
+    } catch (error) {
+      // The Promise resolution procedure: a then() that throws rejects, unless it settled first.
+      this.reject(error, wait);
+    }
   }
 
   protected stop(): void {
@@ -40,8 +39,7 @@ export class PromiseAwaiter<T> extends CancellableAwaiter<T> {
   }
 
   protected result(): T {
-    if (this.#rejected) throw this.#outcome;
-    return this.#outcome as T;
+    return undefined as T; // never called: the wait completes through resolve() or reject()
   }
 
   override toString(): string {

@@ -6,6 +6,7 @@
 
 import { type Completion, runNow, runOn } from "../core/_driver.ts";
 import { isTask } from "../core/_runtime.ts";
+import { callSite, noteBridge } from "../core/_stack.ts";
 import { newRoot } from "../core/_root.ts";
 import { toOperation } from "../core/_operation.ts";
 import type { Awaitable, Operation } from "../core/awaitable.ts";
@@ -30,6 +31,8 @@ class Settle implements Completion {
   readonly #resolve: (value: unknown) => void;
   readonly #reject: (error: unknown) => void;
   readonly #domain: CancellationDomain | null;
+  /** Whether `start` is still on the stack: its call site can be read for free, now. */
+  starting = true;
 
   constructor(
     resolve: (value: unknown) => void,
@@ -43,8 +46,16 @@ class Settle implements Completion {
 
   complete(threw: boolean, outcome: unknown): void {
     this.#domain?.[Symbol.dispose](); // stop listening to the caller's signal
-    if (threw) this.#reject(outcome);
-    else this.#resolve(outcome);
+    if (threw) {
+      // Where start() was called is known only while it runs: capturing it for every call would
+      // cost a stack capture per root, so a later failure names start() without its site.
+      noteBridge(
+        outcome,
+        this.starting ? "start" : "async start",
+        this.starting ? callSite(start) : "",
+      );
+      this.#reject(outcome);
+    } else this.#resolve(outcome);
   }
 }
 
@@ -86,8 +97,10 @@ export function start<T>(
       const driver = newRoot(operation, domain, settle);
       if (executor === undefined) {
         runNow(driver);
+        settle.starting = false;
         return;
       }
+      settle.starting = false;
       if (affinity) driver.affinity = { executor };
       runOn(executor, driver, (error) => {
         // The executor refused the work: the root never ran, and never will.

@@ -6,6 +6,7 @@
 
 import { type Completion, type Driver, runUntilBlocked } from "../core/_driver.ts";
 import { newRoot } from "../core/_root.ts";
+import { callSite, noteBridge } from "../core/_stack.ts";
 import { describeAwaitable, toOperation } from "../core/_operation.ts";
 import type { Awaitable, Operation } from "../core/awaitable.ts";
 import type { ManualExecutor } from "../executors/manual_executor.ts";
@@ -44,6 +45,12 @@ function unwind(driver: Driver, pump: () => boolean): void {
     driver.prepareDestroy();
     runUntilBlocked(driver, pump);
   }
+}
+
+/** Adds where syncAwait was called to an error that leaves it (the throw path only). */
+function traced(error: unknown): unknown {
+  noteBridge(error, "syncAwait", callSite(syncAwait));
+  return error;
 }
 
 function checkExecutor(executor: unknown): void {
@@ -116,10 +123,10 @@ export function syncAwait<T>(
     const waitedOn = describeAwaitable(driver.handle?.awaitable);
     unwind(driver, pump);
     // An exception from a finally block replaces the unwinding, as it would in JavaScript.
-    if (outcome.threw && !outcome.destroyed) throw outcome.value;
+    if (outcome.threw && !outcome.destroyed) throw traced(outcome.value);
     throw new SyncAwaitError(waitedOn);
   }
   // A root destroyed through its handle ends with a CancelledError, as start()'s promise does.
-  if (outcome.threw) throw outcome.value;
+  if (outcome.threw) throw traced(outcome.value);
   return outcome.value as T;
 }

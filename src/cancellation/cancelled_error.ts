@@ -8,7 +8,8 @@
  * The exception an operation completes with when its cancellation domain is cancelled: `sleep`,
  * `coAwait(promise)`, executor hops, and custom awaitables that register with the domain. It
  * unwinds the task through its `finally` blocks like any exception. `cause` and `reason` hold the
- * reason given to `cancel()`.
+ * reason given to `cancel()`, whatever it is (one that cannot be turned into a string, such as
+ * `Object.create(null)`, is described as such in the message).
  *
  * @example
  * ```ts
@@ -42,7 +43,12 @@ export class CancelledError extends Error {
   }
 }
 
+/** Never throws: a reason whose conversion throws must not replace the cancellation. */
 function describeReason(reason: unknown): string {
-  if (reason instanceof Error) return `${reason.name}: ${reason.message}`;
-  return String(reason);
+  try {
+    if (reason instanceof Error) return `${reason.name}: ${reason.message}`;
+    return String(reason);
+  } catch {
+    return "a reason that cannot be converted to a string";
+  }
 }

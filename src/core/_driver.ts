@@ -36,6 +36,7 @@ import {
   type ContextFrame,
   type DetachedTask,
   EXECUTOR_OF,
+  type HandleOwner,
   isTask,
   OWNER_SIGNAL,
   PUSH_SIGNAL,
@@ -49,6 +50,7 @@ import { reportError } from "./_report.ts";
 import { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 import { CancelledError } from "../cancellation/cancelled_error.ts";
 import type { Executor } from "../executors/executor.ts";
+import type { MemoryResource } from "../memory/memory_resource.ts";
 
 /** How a root's end is reported to whoever launched it. */
 export interface Completion {
@@ -84,7 +86,7 @@ export interface Affinity {
 }
 
 /** Runs one root coroutine. */
-export class Driver implements RunningDriver {
+export class Driver implements RunningDriver, HandleOwner {
   readonly stack: Segment[];
   /** The ambient domain at the base of each segment (null: the root domain, made on demand). */
   readonly bases: (CancellationDomain | null)[];
@@ -94,6 +96,10 @@ export class Driver implements RunningDriver {
   ambient: CancellationDomain | null = null;
   /** The context values in force right now; `Context.with` changes them. */
   context: ContextFrame | null;
+  /** The allocator environment right now (see {@linkcode RunningDriver.resource}). */
+  resource: MemoryResource | null;
+  /** The allocator environment the root started in (its creator's). */
+  readonly baseResource: MemoryResource | null;
   /** Set by `destroy()`/`handle.destroy()`: segments end by `return()`, not by delivery. */
   destroying = false;
   /** The handle of the current suspension, if suspended for real. */
@@ -113,13 +119,16 @@ export class Driver implements RunningDriver {
    * @param domain The root's domain, or null to make a fresh one when first asked for.
    * @param completion Told when the root ends.
    * @param context The context values the root starts with.
+   * @param resource The allocator environment the root starts in.
    */
   constructor(
     root: Segment,
     domain: CancellationDomain | null,
     completion: Completion,
     context: ContextFrame | null,
+    resource: MemoryResource | null,
   ) {
+    this.resource = this.baseResource = resource;
     // Literals of one element: a first push() would reserve room for many, per suspended root.
     this.stack = [root];
     this.bases = [domain];
@@ -205,6 +214,7 @@ export class Driver implements RunningDriver {
       const top = stack[stack.length - 1];
       this.ambient = this.bases[stack.length - 1] ?? this.#root;
       this.context = this.contexts[stack.length - 1];
+      this.resource = this.baseResource; // a segment's own task sets its own, if it has one
       const mode = this.#mode;
       const input = this.#input;
       this.#mode = Resume.Next;
@@ -245,6 +255,7 @@ export class Driver implements RunningDriver {
     // the await, not of the segment's base.
     this.ambient = op.ambient ?? this.#root;
     this.context = op.context;
+    this.resource = op.resource;
     this.#state = State.Suspending;
     this.#woken = false;
     let decision: unknown;
@@ -271,7 +282,7 @@ export class Driver implements RunningDriver {
     this.#state = State.Suspended;
     this.handle = op;
     if (decision instanceof AwaitOp) {
-      const next = decision.take();
+      const next = decision.take() as Driver | null;
       // A coroutine still inside its own awaitSuspend (lower on this native stack) cannot be
       // entered: it is noted as woken and goes on when that call returns.
       if (next === null || next.#state !== State.Suspended) {

@@ -65,7 +65,8 @@ class LazyRoot implements Iterator<Suspension, unknown, unknown> {
  * Makes the driver of a new root coroutine running `operation`. A `Task` is checked now (it must
  * be armed: a `TaskStateError` is thrown here, before anything started) and is its own root;
  * anything else is started lazily. The root starts with the context values in force where it is
- * made (a root made from inside a task sees its creator's `Context` values).
+ * made (a root made from inside a task sees its creator's `Context` values), and in its
+ * allocator environment (its tasks take their frames from the creator's allocator).
  *
  * @param operation What the root runs.
  * @param domain The root's cancellation domain, or null to make one when first asked for.
@@ -83,5 +84,6 @@ export function newRoot(
   } else {
     root = new LazyRoot(operation);
   }
-  return new Driver(root, domain, completion, rt.driver?.context ?? null);
+  const creator = rt.driver;
+  return new Driver(root, domain, completion, creator?.context ?? null, creator?.resource ?? null);
 }

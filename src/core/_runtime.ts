@@ -10,6 +10,7 @@
  */
 
 import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
+import type { MemoryResource } from "../memory/memory_resource.ts";
 
 /**
  * What a task's generator yields to the machinery that drives it. It is opaque: user code never
@@ -84,10 +85,26 @@ export interface RunningDriver {
   ambient: CancellationDomain | null;
   /** The context values in force right now. */
   context: ContextFrame | null;
+  /**
+   * The allocator of the innermost running task that has one (given with `allocatorArg`, or
+   * inherited): a task without its own takes its frame and buffers from it (P3552's
+   * environment). Null: the default resource.
+   */
+  resource: MemoryResource | null;
   /** Whether the chain is being unwound by destruction rather than resumed. */
   readonly destroying: boolean;
   /** The ambient domain, making the root domain now if nobody needed it before. */
   domain(): CancellationDomain;
+}
+
+/** The driver a suspension belongs to, as its handle (`AwaitOp`) sees it. */
+export interface HandleOwner {
+  /** Resumes the suspended root, or unwinds it (`destroy`). */
+  wake(destroy: boolean): void;
+  /** Whether the root has ended. */
+  readonly finished: boolean;
+  /** The root's domain, made now if nobody needed it before. */
+  rootDomain(): CancellationDomain;
 }
 
 /** A task moved onto the driver's explicit stack: what the driver calls on it. */

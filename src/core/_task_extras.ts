@@ -9,6 +9,7 @@ import { allocateFrame, freeFrame } from "../memory/_frame.ts";
 import type { SimpleAwaitable } from "./awaitable.ts";
 import type { AwaitOp } from "./awaiter.ts";
 import { getDefaultResource } from "../memory/default_resource.ts";
+import { rt } from "./_runtime.ts";
 import type { MemoryResource } from "../memory/memory_resource.ts";
 
 /**
@@ -33,6 +34,12 @@ export class TaskExtras {
   frame = 0;
   /** The resource the frame came from, or must come from (allocatorArg). */
   resource: MemoryResource | null;
+  /**
+   * Whether the resource is the task's environment for what it runs: given with `allocatorArg`
+   * or inherited from such a task. The task then makes it the driver's `resource` while its body
+   * runs, so its children take their frames from it too.
+   */
+  scoped: boolean;
   /** The outcome kept for the awaiter (COMPLETED, DRAINING). */
   outcome: unknown = undefined;
   /** Whether `outcome` is an exception. */
@@ -44,10 +51,17 @@ export class TaskExtras {
 
   constructor(resource: MemoryResource | null) {
     this.resource = resource;
+    this.scoped = resource !== null;
   }
 
+  /** Takes the frame: from the task's own allocator, its environment's, or the default. */
   takeFrame(): void {
-    const resource = this.resource ?? getDefaultResource();
+    let resource = this.resource;
+    if (resource === null) {
+      resource = rt.driver?.resource ?? null;
+      if (resource !== null) this.scoped = true;
+      else resource = getDefaultResource();
+    }
     this.frame = allocateFrame(resource);
     this.resource = resource;
   }

@@ -5,8 +5,7 @@
  * @module
  */
 
-import type { Driver } from "./_driver.ts";
-import { type ContextFrame, done, rt, type Suspension } from "./_runtime.ts";
+import { type ContextFrame, done, type HandleOwner, rt, type Suspension } from "./_runtime.ts";
 import { installThenTrap } from "./_then_trap.ts";
 import {
   coAwaitSymbol,
@@ -15,6 +14,7 @@ import {
   type SimpleAwaitable,
 } from "./awaitable.ts";
 import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
+import type { MemoryResource } from "../memory/memory_resource.ts";
 
 /**
  * One suspended await, and the handle of that suspension. Yielded up the chain (as the value of
@@ -27,9 +27,11 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
   /** The awaitable this await waits on. */
   readonly awaitable: SimpleAwaitable<T>;
   /** The driver that suspended here; set by the driver. */
-  owner: Driver | null = null;
+  owner: HandleOwner | null = null;
   /** The context values in force where the await was made (new roots made in it inherit them). */
   context: ContextFrame | null = null;
+  /** The allocator environment where the await was made. */
+  resource: MemoryResource | null = null;
   #ambient: CancellationDomain | null = null;
   #yielded = false;
   #spent = false;
@@ -45,6 +47,7 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
       if (driver !== null) {
         this.#ambient = driver.ambient;
         this.context = driver.context;
+        this.resource = driver.resource;
       }
       return { done: false, value: this as unknown as Suspension };
     }
@@ -91,7 +94,7 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
   }
 
   /** Spends the handle and returns its driver, for a symmetric transfer; null if spent. */
-  take(): Driver | null {
+  take(): HandleOwner | null {
     if (this.#spent) return null;
     this.#spent = true;
     return this.owner;

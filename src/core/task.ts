@@ -23,6 +23,7 @@ import {
   TASK_BRAND,
 } from "./_runtime.ts";
 import { TaskExtras, type TaskScope } from "./_task_extras.ts";
+import { noteTask, TASK_INFO, type TaskInfo } from "./_stack.ts";
 import { TaskAwaitable } from "./_task_awaitable.ts";
 import { installThenTrap } from "./_then_trap.ts";
 import { coAwaitSymbol, type Operation, type SimpleAwaitable } from "./awaitable.ts";
@@ -65,6 +66,8 @@ const DRAINING = 7;
 
 /** How `_resumeAbruptly` resumes the body. */
 const enum Abrupt {
+  /** Resume it with the input (a task whose allocator is its children's environment). */
+  Next,
   /** Throw the input into the body at its suspension point. */
   Throw,
   /** Unwind the body through its `finally` blocks. */
@@ -193,7 +196,9 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
       if (rt.depth >= INLINE_LIMIT) return this._detach();
       this._state = RUNNING;
     }
-    // Kept apart from #resumeAbruptly: this is the path every await takes.
+    // Kept apart from _resumeAbruptly: this is the path every await takes.
+    const scoped = this._ext;
+    if (scoped !== null && scoped.scoped) return this._resumeAbruptly(Abrupt.Next, input);
     const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
     rt.depth++;
@@ -349,9 +354,16 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
   private _resumeAbruptly(mode: Abrupt, input: unknown): IteratorResult<Suspension, T> {
     const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
+    // A task with a scoped allocator is its children's environment while its body runs.
+    const ext = this._ext;
+    const driver = ext !== null && ext.scoped ? rt.driver : null;
+    const outer = driver?.resource ?? null;
+    if (driver !== null) driver.resource = ext!.resource;
     rt.depth++;
     try {
-      r = mode === Abrupt.Suspended
+      r = mode === Abrupt.Next
+        ? gen.next(input)
+        : mode === Abrupt.Suspended
         ? input as IteratorResult<Suspension, T>
         : mode === Abrupt.Throw
         ? gen.throw(input)
@@ -359,15 +371,18 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
       if (!r.done) r = this._suspending(gen, r);
     } catch (error) {
       rt.depth--;
+      if (driver !== null) driver.resource = outer;
       return this._ended(true, error);
     }
     rt.depth--;
+    if (driver !== null) driver.resource = outer;
     if (r.done) return this._ended(false, r);
     return r;
   }
 
   /** The body ended, by a return (`result`) or by an exception (`threw`, `result`). */
   private _ended(threw: boolean, result: unknown): IteratorResult<Suspension, T> {
+    if (threw) noteTask(result, (Object.getPrototypeOf(this._gen) as TaskPrototype)[TASK_INFO]);
     const scope = this._ext?.scope ?? null;
     if (scope !== null) {
       return this._close(scope, threw, threw ? result : (result as IteratorResult<T>).value);
@@ -442,6 +457,11 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     const ext = this._ext;
     if (ext !== null && ext.frame !== 0) ext.freeFrame();
   }
+}
+
+/** A body's generator prototype, where `task()` records the task's name and definition site. */
+interface TaskPrototype {
+  [TASK_INFO]?: TaskInfo;
 }
 
 function notArmed(t: Task<unknown>): TaskStateError {

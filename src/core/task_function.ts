@@ -10,6 +10,7 @@ import type { Suspension } from "./_runtime.ts";
 import { TaskExtras } from "./_task_extras.ts";
 import { allocatorArg } from "../memory/allocator_arg.ts";
 import { Task, TASK_TOKEN } from "./task.ts";
+import { callSite, TASK_INFO, type TaskInfo } from "./_stack.ts";
 
 /**
  * Builds the task function. For bodies of up to three declared parameters it forwards them by
@@ -97,14 +98,19 @@ const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor;
  * awaitables; a plain `yield` is rejected (paper XX.1.3 clause 7).
  *
  * If the task function is called with {@linkcode allocatorArg} first, the next argument (a
- * `MemoryResource` or `PolymorphicAllocator`) supplies the task's frame at the call (paper XX.1.3
- * clause 6); the body still receives every argument.
+ * `MemoryResource` or `PolymorphicAllocator`) supplies the task's frame (paper XX.1.3 clause 6),
+ * checked at the call and taken when first needed; the body still receives every argument.
+ *
+ * An error that leaves the task carries it in its `stack` as `at async name (where task() was
+ * called)`, like an async function's frame: the name is the generator function's own
+ * (`function* loadRecord`), or `options.name` for an anonymous one.
  *
  * @typeParam A The parameters of the generator function.
  * @typeParam T The task's eventual type: the generator's return type.
  * @param body A generator function (`function*`).
+ * @param options A name for stack traces, where the body has none.
  * @returns A function with the same parameters that returns a `Task<T>`.
- * @throws {TypeError} If `body` is not a generator function.
+ * @throws {TypeError} If `body` is not a generator function, or `options.name` not a string.
  *
  * @example
  * ```ts
@@ -125,6 +131,7 @@ const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor;
  */
 export function task<A extends unknown[], T>(
   body: (...args: A) => Generator<Suspension, T, unknown>,
+  options?: TaskOptions,
 ): (...args: A) => Task<T> {
   if (!(body instanceof GeneratorFunction)) {
     throw new TypeError(
@@ -132,5 +139,18 @@ export function task<A extends unknown[], T>(
         "write the body as function* and await with yield*",
     );
   }
+  const name = options?.name ?? body.name;
+  if (typeof name !== "string") {
+    throw new TypeError(`task(body, { name }): name must be a string, got ${typeof name}`);
+  }
+  // Read back from a generator only when an error leaves the task: the hot path never sees it.
+  const info: TaskInfo = { name, site: callSite(task) };
+  Object.defineProperty(body.prototype, TASK_INFO, { value: info, configurable: true });
   return wrap(body);
+}
+
+/** Options of {@linkcode task}. */
+export interface TaskOptions {
+  /** The task's name in stack traces (default: the generator function's own name). */
+  name?: string;
 }

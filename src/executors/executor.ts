@@ -4,6 +4,9 @@
  * @module
  */
 
+import { checkCallback } from "./_checks.ts";
+import { messageChannelQueue } from "./_message_channel_queue.ts";
+
 /**
  * Something that runs callbacks somewhere: now, in a microtask, in a macrotask, on a queue you
  * drain yourself. Tasks move between executors with `schedule`, `via` and `spawn`.
@@ -29,7 +32,10 @@
  * ```
  */
 export interface Executor {
-  /** Runs `callback` once, now or later, on this executor. */
+  /**
+   * Runs `callback` once, now or later, on this executor. (The library is robust to executors
+   * that break this: a hop whose callback runs twice resumes its task once.)
+   */
   execute(callback: () => void): void;
 }
 
@@ -49,6 +55,7 @@ export interface Executor {
  */
 export const inlineExecutor: Executor = Object.freeze({
   execute(callback: () => void): void {
+    checkCallback(callback, "inlineExecutor");
     callback();
   },
   toString: () => "inlineExecutor",
@@ -72,18 +79,19 @@ export const inlineExecutor: Executor = Object.freeze({
  */
 export const microtaskExecutor: Executor = Object.freeze({
   execute(callback: () => void): void {
+    checkCallback(callback, "microtaskExecutor");
     queueMicrotask(callback);
   },
   toString: () => "microtaskExecutor",
 });
 
 type Immediate = (callback: () => void) => unknown;
-const setImmediateFn = (globalThis as { setImmediate?: Immediate }).setImmediate;
 
 /**
  * Runs each callback in a macrotask: after pending microtasks and I/O callbacks. It uses
- * `setImmediate` where the runtime has it (Deno, Node, Bun) and a `MessageChannel` elsewhere, so
- * it is not clamped to 4 ms the way nested `setTimeout(0)` is.
+ * `setImmediate` where the runtime has it (Deno, Node, Bun) and a `MessageChannel` elsewhere
+ * (open only while callbacks are pending, so it never keeps a process alive), so it is not
+ * clamped to 4 ms the way nested `setTimeout(0)` is.
  *
  * @example
  * ```ts
@@ -95,21 +103,17 @@ const setImmediateFn = (globalThis as { setImmediate?: Immediate }).setImmediate
  * ```
  */
 export const macrotaskExecutor: Executor = Object.freeze({
-  execute: setImmediateFn !== undefined
-    ? (callback: () => void): void => void setImmediateFn(callback)
-    : channelExecute(),
+  execute: macrotaskExecute(),
   toString: () => "macrotaskExecutor",
 });
 
-function channelExecute(): (callback: () => void) => void {
-  const pending: (() => void)[] = [];
-  let channel: MessageChannel | null = null;
-  return (callback) => {
-    if (channel === null) {
-      channel = new MessageChannel();
-      channel.port1.onmessage = () => pending.shift()?.();
-    }
-    pending.push(callback);
-    channel.port2.postMessage(null);
+function macrotaskExecute(): (callback: () => void) => void {
+  const setImmediateFn = (globalThis as { setImmediate?: Immediate }).setImmediate;
+  const enqueue = setImmediateFn !== undefined
+    ? (callback: () => void): unknown => setImmediateFn(callback)
+    : messageChannelQueue();
+  return (callback: () => void): void => {
+    checkCallback(callback, "macrotaskExecutor");
+    enqueue(callback);
   };
 }

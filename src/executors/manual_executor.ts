@@ -4,6 +4,8 @@
  * @module
  */
 
+import { checkCallback } from "./_checks.ts";
+import { Fifo } from "./_fifo.ts";
 import type { Executor } from "./executor.ts";
 
 /**
@@ -26,32 +28,34 @@ import type { Executor } from "./executor.ts";
  * ```
  */
 export class ManualExecutor implements Executor {
-  #queue: ((() => void) | undefined)[] = [];
-  #head = 0;
+  // Reclaims what it has run as it goes: used as an event loop that never empties, it stays
+  // as small as what is pending.
+  readonly #queue = new Fifo<() => void>();
 
-  /** Queues `callback`. */
+  /**
+   * Queues `callback`.
+   *
+   * @throws {TypeError} If `callback` is not a function.
+   */
   execute(callback: () => void): void {
+    checkCallback(callback, "ManualExecutor");
     this.#queue.push(callback);
   }
 
   /** How many callbacks are queued. */
   get pending(): number {
-    return this.#queue.length - this.#head;
+    return this.#queue.length;
   }
 
   /**
-   * Runs the oldest queued callback.
+   * Runs the oldest queued callback. It is taken off the queue first, so one that throws leaves
+   * the executor consistent: the error propagates here and the rest stay queued.
    *
    * @returns `false` if there was none.
    */
   runOne(): boolean {
-    if (this.#head === this.#queue.length) return false;
-    const callback = this.#queue[this.#head]!;
-    this.#queue[this.#head++] = undefined;
-    if (this.#head === this.#queue.length) {
-      this.#queue.length = 0;
-      this.#head = 0;
-    }
+    const callback = this.#queue.shift();
+    if (callback === undefined) return false;
     callback();
     return true;
   }

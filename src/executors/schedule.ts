@@ -7,6 +7,7 @@
 import { CancellableAwaiter } from "../cancellation/_cancellable_awaiter.ts";
 import { EXECUTOR_OF } from "../core/_runtime.ts";
 import type { Operation } from "../core/awaitable.ts";
+import { checkExecutor } from "./_checks.ts";
 import type { Executor } from "./executor.ts";
 
 /** One hop onto an executor; cancellable while the executor has not run it yet. */
@@ -24,7 +25,10 @@ class ScheduleOn extends CancellableAwaiter<void> {
   }
 
   protected begin(): void {
-    this.#executor.execute(this.#run); // if it throws, the error is thrown at the `yield*`
+    // Tagged with this wait: an executor that runs it twice, or late, completes nothing more.
+    // If execute() throws before running it, the error is thrown at the `yield*`.
+    const wait = this.wait;
+    this.#executor.execute(() => void this.wake(wait));
   }
 
   protected stop(): void {
@@ -36,17 +40,14 @@ class ScheduleOn extends CancellableAwaiter<void> {
   override toString(): string {
     return `schedule(${String(this.#executor)})`;
   }
-
-  #run = (): void => {
-    this.wake();
-  };
 }
 
 /**
  * Moves the current task onto `executor`: the task suspends and resumes in a callback that the
  * executor runs. The hop is cancellable: if the ambient domain is cancelled before the executor
  * runs it, the `yield*` throws `CancelledError`. If `executor.execute` throws, that error is
- * thrown at the `yield*`.
+ * thrown at the `yield*`. An executor that runs the callback more than once resumes the task
+ * once: later runs do nothing.
  *
  * @param executor Where the rest of the task runs.
  * @returns An operation; `yield*` it inside a task.
@@ -71,8 +72,6 @@ class ScheduleOn extends CancellableAwaiter<void> {
  * ```
  */
 export function schedule(executor: Executor): Operation<void> {
-  if (executor === null || typeof executor?.execute !== "function") {
-    throw new TypeError("schedule(executor): executor must have an execute(callback) method");
-  }
+  checkExecutor(executor, "schedule(executor)");
   return new ScheduleOn(executor);
 }

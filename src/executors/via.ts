@@ -7,6 +7,7 @@
 import { toOperation } from "../core/_operation.ts";
 import type { Suspension } from "../core/_runtime.ts";
 import type { Awaitable, Operation } from "../core/awaitable.ts";
+import { checkExecutor } from "./_checks.ts";
 import type { Executor } from "./executor.ts";
 import { schedule } from "./schedule.ts";
 
@@ -31,12 +32,14 @@ function* awaitThenHop<T>(
 
 /**
  * Awaits `operation`, started on the current thread, then resumes the awaiter on `executor` (the
- * paper's case 2, `co_await f().via(e)`), whether the operation returned or threw.
+ * paper's case 2, `co_await f().via(e)`), whether the operation returned or threw. The hop is
+ * the one `schedule` makes: cancellable, and resumed once however often the executor runs it.
  *
  * @typeParam T What the operation evaluates to.
  * @param operation A task, awaitable or operation.
  * @param executor Where the awaiter resumes.
  * @returns An operation; `yield*` it inside a task.
+ * @throws {TypeError} If `executor` has no `execute` method.
  *
  * @example
  * ```ts
@@ -55,6 +58,7 @@ function* awaitThenHop<T>(
  * ```
  */
 export function via<T>(operation: Awaitable<T> | Operation<T>, executor: Executor): Operation<T> {
+  checkExecutor(executor, "via(operation, executor)");
   const op = toOperation(operation);
   return { [Symbol.iterator]: () => awaitThenHop(op, executor) };
 }

@@ -1,15 +1,7 @@
 /** Scheduler affinity (C++26 `std::execution::task`, P3552): `{ affinity: true }`. */
 
 import assert from "node:assert/strict";
-import {
-  coAwait,
-  type Executor,
-  schedule,
-  sleep,
-  spawn,
-  start,
-  task,
-} from "../../mod.ts";
+import { coAwait, type Executor, schedule, sleep, spawn, start, task } from "../../mod.ts";
 
 /** An executor on the macrotask queue that records which executor is running right now. */
 let running: string | null = null;

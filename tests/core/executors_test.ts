@@ -16,6 +16,8 @@ import {
   task,
   via,
 } from "../../mod.ts";
+import { Fifo } from "../../src/executors/_fifo.ts";
+import { messageChannelQueue } from "../../src/executors/_message_channel_queue.ts";
 
 /** An executor that tags what runs on it, so a test can see where each part ran. */
 class Tagged implements Executor {
@@ -176,4 +178,106 @@ Deno.test("ManualExecutor: runOne, drain and pending", () => {
   assert.equal(m.drain(), 2);
   assert.equal(m.runOne(), false);
   assert.deepEqual(ran, [1, 2, 3]);
+});
+
+Deno.test("ManualExecutor: a callback that throws is removed first; the error propagates; the rest stay", () => {
+  const m = new ManualExecutor();
+  const boom = new Error("callback threw");
+  const ran: string[] = [];
+  m.execute(() => {
+    throw boom;
+  });
+  m.execute(() => ran.push("next"));
+  assert.throws(() => m.runOne(), (e) => e === boom);
+  assert.equal(m.pending, 1);
+  assert.throws(() => {
+    m.execute(() => {
+      throw boom;
+    });
+    m.drain();
+  }, (e) => e === boom);
+  assert.deepEqual(ran, ["next"]);
+  assert.equal(m.pending, 0);
+  assert.equal(m.runOne(), false);
+});
+
+Deno.test("ManualExecutor's queue reclaims what it ran: used as a never-empty loop, its array stays small", () => {
+  const fifo = new Fifo<number>();
+  for (let i = 0; i < 10; i++) fifo.push(i);
+  let expected = 0;
+  let maxSlots = 0;
+  for (let i = 10; i < 1_000_000; i++) {
+    fifo.push(i);
+    assert.equal(fifo.shift(), expected++);
+    if (fifo.slots > maxSlots) maxSlots = fifo.slots;
+  }
+  assert.equal(fifo.length, 10);
+  assert.ok(maxSlots <= 2 * 1024 + 10, `the array grew to ${maxSlots} slots`);
+  while (fifo.length > 0) assert.equal(fifo.shift(), expected++);
+  assert.equal(fifo.slots, 0);
+  assert.equal(fifo.shift(), undefined);
+  // (the JS-heap version of this, through ManualExecutor itself: tests/cancellation/soak)
+});
+
+Deno.test("every executor's execute() rejects a non-function callback at the call", () => {
+  const executors: [string, Executor][] = [
+    ["inlineExecutor", inlineExecutor],
+    ["microtaskExecutor", microtaskExecutor],
+    ["macrotaskExecutor", macrotaskExecutor],
+    ["ManualExecutor", new ManualExecutor()],
+  ];
+  for (const [name, ex] of executors) {
+    for (const bad of [undefined, null, 42, "f", {}]) {
+      assert.throws(() => ex.execute(bad as () => void), (e: unknown) => {
+        assert.ok(e instanceof TypeError, name);
+        assert.match(
+          e.message,
+          new RegExp(`^${name}\\.execute\\(callback\\): callback must be a function`),
+        );
+        return true;
+      });
+    }
+  }
+});
+
+Deno.test("schedule and via reject a non-executor at the call", () => {
+  const t = task(function* () {});
+  for (const bad of [undefined, null, {}, { execute: 1 }, () => {}]) {
+    assert.throws(
+      () => schedule(bad as unknown as Executor),
+      /schedule\(executor\): executor must be/,
+    );
+    assert.throws(
+      () => via(t(), bad as unknown as Executor),
+      /via\(operation, executor\): executor must be/,
+    );
+  }
+});
+
+Deno.test("the MessageChannel macrotask queue runs in order, survives a throwing callback, and closes when idle", async () => {
+  const execute = messageChannelQueue();
+  const ran: number[] = [];
+  const reported: unknown[] = [];
+  const onError = (e: ErrorEvent) => {
+    e.preventDefault();
+    reported.push(e.error);
+  };
+  globalThis.addEventListener("error", onError);
+  try {
+    const boom = new Error("macrotask threw");
+    await new Promise<void>((resolve) => {
+      execute(() => ran.push(1));
+      execute(() => {
+        throw boom;
+      });
+      execute(() => ran.push(3));
+      execute(() => execute(() => (ran.push(4), resolve())));
+    });
+    assert.deepEqual(ran, [1, 3, 4]);
+    assert.deepEqual(reported, [boom]);
+    // A second burst opens a new channel; the sanitizer checks that none is left open.
+    await new Promise<void>((resolve) => execute(resolve));
+  } finally {
+    globalThis.removeEventListener("error", onError);
+  }
 });

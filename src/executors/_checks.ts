@@ -1,0 +1,29 @@
+/**
+ * Argument checks shared by the executors and the operations that take one.
+ *
+ * @module
+ */
+
+import type { Executor } from "./executor.ts";
+
+/** Throws a `TypeError` at `where` unless `callback` is a function. */
+export function checkCallback(callback: unknown, where: string): void {
+  if (typeof callback !== "function") {
+    throw new TypeError(
+      `${where}.execute(callback): callback must be a function (got ${
+        callback === null ? "null" : typeof callback
+      }); pass () => ...`,
+    );
+  }
+}
+
+/** Throws a `TypeError` at `where` unless `executor` has an `execute` method. */
+export function checkExecutor(executor: unknown, where: string): asserts executor is Executor {
+  if (typeof (executor as Partial<Executor> | null)?.execute !== "function") {
+    throw new TypeError(
+      `${where}: executor must be an object with an execute(callback) method (got ${
+        executor === null ? "null" : typeof executor
+      }); pass inlineExecutor, microtaskExecutor, macrotaskExecutor or a ManualExecutor`,
+    );
+  }
+}

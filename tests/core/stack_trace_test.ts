@@ -1,0 +1,151 @@
+/**
+ * Task stack traces (issue 14): with default settings, an error shows every task level it left,
+ * by name and in order, and where syncAwait/start was called; library frames are hidden.
+ * Checked by parsing `e.stack`.
+ */
+
+import assert from "node:assert/strict";
+import {
+  CancelledError,
+  ManualExecutor,
+  schedule,
+  sleep,
+  start,
+  type Suspension,
+  syncAwait,
+  type Task,
+  task,
+} from "../../mod.ts";
+
+/** The `at …` lines of a stack, trimmed. */
+const frames = (e: unknown) =>
+  String((e as Error).stack).split("\n").filter((l) => /^\s+at /.test(l)).map((l) => l.trim());
+
+const level5 = task(function* level5() {
+  yield* sleep(1);
+  throw new Error("boom");
+});
+const level4 = task(function* level4() {
+  return yield* level5();
+});
+const level3 = task(function* () {
+  return yield* level4();
+}, { name: "level3" });
+const level2 = task(function* level2() {
+  return yield* level3();
+});
+const level1 = task(function* level1() {
+  return yield* level2();
+});
+
+Deno.test("stack: five levels after a sleep show every level by name, in order", async () => {
+  assert.equal(Error.stackTraceLimit, 10, "default settings");
+  const e = await start(level1()).catch((e) => e);
+  const lines = frames(e);
+  assert.match(lines[0], /^at level5 \(.*stack_trace_test\.ts:\d+:\d+\)$/, "the throw site");
+  const names = lines.map((l) => /^at (?:async )?(\S+)/.exec(l)![1]);
+  assert.deepEqual(names, ["level5", "level4", "level3", "level2", "level1", "start"]);
+  assert.ok(lines.every((l) => !/task\.ts|_driver\.ts|\.next \(/.test(l)), lines.join("\n"));
+  assert.match(lines[1], /^at async level4 \(.*stack_trace_test\.ts:\d+:\d+\)$/);
+});
+
+Deno.test("stack: syncAwait's call site ends the chain", () => {
+  const worker = new ManualExecutor();
+  const inner = task(function* inner() {
+    yield* schedule(worker);
+    throw new Error("sync");
+  });
+  const outer = task(function* outer() {
+    yield* inner();
+  });
+  function caller() {
+    return syncAwait(outer(), { executor: worker });
+  }
+  let e: unknown;
+  try {
+    caller();
+  } catch (error) {
+    e = error;
+  }
+  const lines = frames(e);
+  assert.equal(lines[lines.length - 1].startsWith("at syncAwait ("), true, lines.join("\n"));
+  assert.match(lines[lines.length - 1], /stack_trace_test\.ts:\d+:\d+\)$/);
+  assert.deepEqual(lines.slice(0, 2).map((l) => /^at (?:async )?(\S+)/.exec(l)![1]), [
+    "inner",
+    "outer",
+  ]);
+});
+
+Deno.test("stack: start() names its call site when the task fails before it returns", async () => {
+  const early = task(function* early() {
+    throw new Error("at once");
+  });
+  const p = start(early()); // this line is the call site
+  const e = await p.catch((e) => e);
+  const last = frames(e).at(-1)!;
+  assert.match(last, /^at start \(.*stack_trace_test\.ts:\d+:\d+\)$/);
+});
+
+Deno.test("stack: a chain deeper than the driver's inline limit, and very deep chains", () => {
+  const worker = new ManualExecutor();
+  // (A named generator would shadow `deep` inside itself: name the task through options.)
+  const deep: (n: number) => Task<number> = task(function* (
+    n: number,
+  ): Generator<Suspension, number, unknown> {
+    if (n === 0) {
+      yield* schedule(worker);
+      throw new Error("deep");
+    }
+    return yield* deep(n - 1);
+  }, { name: "deep" });
+  let e: unknown;
+  try {
+    syncAwait(deep(200), { executor: worker });
+  } catch (error) {
+    e = error;
+  }
+  const lines = frames(e);
+  const asyncDeep = lines.filter((l) => l.startsWith("at async deep ("));
+  assert.equal(asyncDeep.length, 64, "64 logical frames are kept");
+  assert.ok(String((e as Error).stack).includes("... 137 more task frames"));
+});
+
+Deno.test("stack: what cannot or must not carry a chain is left alone", () => {
+  const thrower = (value: unknown) =>
+    task(function* (): Generator<Suspension, void, unknown> {
+      throw value;
+    })();
+  assert.throws(() => syncAwait(thrower(42)), (v) => v === 42);
+  const frozen = Object.freeze(new Error("frozen"));
+  const stack = frozen.stack;
+  assert.throws(() => syncAwait(thrower(frozen)), (v) => v === frozen);
+  assert.equal(frozen.stack, stack);
+  // A user's own stack assignment wins.
+  const mine = new Error("mine");
+  const t = task(function* mineTask() {
+    try {
+      yield* thrower(mine);
+    } catch (error) {
+      (error as Error).stack = "custom";
+      throw error;
+    }
+  });
+  assert.throws(() => syncAwait(t()), (v) => (v as Error).stack === "custom");
+  // A CancelledError is shared by every operation of its domain: no task's chain is added.
+  const controller = new AbortController();
+  controller.abort();
+  const c = task(function* cancelled() {
+    yield* sleep(1);
+  });
+  return start(c(), { signal: controller.signal }).catch((e) => {
+    assert.ok(e instanceof CancelledError);
+    assert.ok(!String(e.stack).includes("async cancelled"));
+  });
+});
+
+Deno.test("stack: task() names and options are checked", () => {
+  assert.throws(
+    () => task(function* () {}, { name: 5 as unknown as string }),
+    /name must be a string/,
+  );
+});
