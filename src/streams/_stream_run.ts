@@ -22,7 +22,7 @@
  * @module
  */
 
-import { type Completion, runNow } from "../core/_driver.ts";
+import { type Completion, Driver, runNow } from "../core/_driver.ts";
 import { newRoot } from "../core/_root.ts";
 import { toOperation } from "../core/_operation.ts";
 import type { Awaitable, CoroutineHandle, Operation } from "../core/awaitable.ts";
@@ -131,11 +131,15 @@ export class StreamRun<T> implements Completion, RunState<T> {
    */
   resumeInline(): void {
     this.state = RUNNING;
-    const driver = (this.emitter.release() as AwaitOp<unknown>).take();
-    if (driver === null) return;
+    const owner = (this.emitter.release() as AwaitOp<unknown>).take();
+    if (owner === null) return;
+    if (!(owner instanceof Driver)) {
+      owner.wake(false); // not a driver we can run here: resume it the ordinary way
+      return;
+    }
     inlineDepth++;
     try {
-      runNow(driver);
+      runNow(owner);
     } finally {
       inlineDepth--;
     }
