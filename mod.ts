@@ -74,7 +74,12 @@ export { CancelledError } from "./src/cancellation/cancelled_error.ts";
 export { withDomain } from "./src/cancellation/with_domain.ts";
 export { currentDomain } from "./src/cancellation/current_domain.ts";
 export { sleep } from "./src/cancellation/sleep.ts";
-export { type SettledResult, whenAll, whenAllSettled } from "./src/concurrency/when_all.ts";
+export {
+  type SettledResult,
+  whenAll,
+  type WhenAllOptions,
+  whenAllSettled,
+} from "./src/concurrency/when_all.ts";
 export { type AnyResult, whenAny } from "./src/concurrency/when_any.ts";
 export { fork, type Forked, join } from "./src/concurrency/fork.ts";
 export type { AwaitResult } from "./src/core/await_result.ts";
@@ -88,6 +93,10 @@ export { nullResource } from "./src/memory/null_resource.ts";
 export { getDefaultResource, setDefaultResource } from "./src/memory/default_resource.ts";
 export { BadAllocError } from "./src/memory/bad_alloc_error.ts";
 export { frameBuffer } from "./src/memory/frame_buffer.ts";
+
+// Memory (issue 13): the checked mode for frameBuffer lifetimes.
+export { poisonFreedFrameBuffers } from "./src/memory/poison_freed_frame_buffers.ts";
+
 // Streams (0.2): channels, sequences in and out of tasks, events.
 export { Channel } from "./src/streams/channel.ts";
 export { forEach } from "./src/streams/for_each.ts";

@@ -1,7 +1,7 @@
 // Allocate+free pairs for each memory resource against plain JS baselines.
 // Run: deno bench bench/allocators_bench.ts
 
-import { ArenaResource } from "../src/memory/arena_resource.ts";
+import { allocatorArg, ArenaResource, frameBuffer, syncAwait, task } from "../mod.ts";
 import { newDeleteResource } from "../src/memory/new_delete_resource.ts";
 import { PoolResource } from "../src/memory/pool_resource.ts";
 
@@ -45,6 +45,43 @@ Deno.bench("JS array free list pop/push x1000", { group: "pair" }, () => {
     const id = freeList.length > 0 ? freeList.pop()! : nextId++;
     freeList.push(id);
   }
+});
+
+// A task that needs 256 bytes of scratch (issue 13): from its arena through frameBuffer, against
+// the same task with a fresh Uint8Array. One task per iteration, 1000 per run.
+const withFrameBuffer = task(
+  function* (_tag: typeof allocatorArg, _arena: ArenaResource, i: number) {
+    const scratch = yield* frameBuffer(256);
+    scratch[i & 255] = i;
+    return scratch[i & 255];
+  },
+);
+const withUint8Array = task(function* (i: number) {
+  const scratch = new Uint8Array(256);
+  scratch[i & 255] = i;
+  return scratch[i & 255];
+});
+const scratchArena = new ArenaResource({ initialSize: 1 << 20 });
+const loopFrameBuffer = task(function* () {
+  let sum = 0;
+  for (let i = 0; i < N; i++) sum += yield* withFrameBuffer(allocatorArg, scratchArena, i);
+  return sum;
+});
+const loopUint8Array = task(function* () {
+  let sum = 0;
+  for (let i = 0; i < N; i++) sum += yield* withUint8Array(i);
+  return sum;
+});
+Deno.bench(
+  "task with yield* frameBuffer(256) from an arena x1000",
+  { group: "scratch", baseline: true },
+  () => {
+    sink = syncAwait(loopFrameBuffer());
+    scratchArena.release();
+  },
+);
+Deno.bench("task with new Uint8Array(256) x1000", { group: "scratch" }, () => {
+  sink = syncAwait(loopUint8Array());
 });
 
 globalThis.addEventListener("unload", () => {

@@ -2,8 +2,8 @@
  * Orchestrator of the benchmark suite: `deno task bench` (full run, writes `bench/RESULTS.md`),
  * `deno task bench --quick` (smoke test, under a minute, prints the report without writing it
  * unless `--write` is given), `--only=W1,W2,...` to run a subset (ids: W1 W2 W4 Solo W5 W6 JSON
- * Storm Streams W3; W1 includes W1b; Solo re-measures the core contenders of W1/W1b/W2/W4 one per fresh
- * process).
+ * Decode Storm Streams W3; W1 includes W1b; Decode includes its GC grid; Solo re-measures the
+ * core contenders of W1/W1b/W2/W4 one per fresh process).
  *
  * Every workload checks that all contenders agree before timing; see `_harness.ts` for the method.
  *
@@ -36,6 +36,14 @@ import {
 import { EXPECTED_FUT, futureContenders, resumeDepthGrid } from "./futures.ts";
 import { heapGrid } from "./heap.ts";
 import { jsonContenders } from "./json.ts";
+import {
+  buildInput,
+  DECODE_NAMES,
+  decodeContenders,
+  decodeGcGrid,
+  expectedAnswer,
+  MESSAGES,
+} from "./decode.ts";
 import { stormGrid } from "./storm.ts";
 import { depthGrid, depthResults } from "./depth.ts";
 import { runChild } from "./_child.ts";
@@ -202,6 +210,33 @@ if (want("JSON")) {
       warmupMs: QUICK ? 1 : 500,
     }),
   });
+}
+
+if (want("Decode")) {
+  const messages = QUICK ? 10_000 : MESSAGES;
+  const input = buildInput(messages);
+  const rows = await verifyAndMeasure("Decode", decodeContenders(input), expectedAnswer(input), {
+    rounds: QUICK ? 2 : 7,
+    samples: 1,
+    sampleMs: QUICK ? 5 : 100,
+    warmupMs: QUICK ? 20 : 500,
+  });
+  tables.push({
+    id: "Decode",
+    title: "decode length-prefixed binary messages, a task per message needing scratch space",
+    about: `ns per message (${messages.toLocaleString("en-US")} messages of 200-520 bytes, ` +
+      "batches of 1,000; see `bench/decode.ts`).",
+    rows,
+    asyncRef: DECODE_NAMES[2],
+    rawRef: DECODE_NAMES[3],
+  });
+  target(
+    "Decode: arena frameBuffer tasks ≤ 1.0× new Uint8Array tasks",
+    nsOf(rows, DECODE_NAMES[0]) / nsOf(rows, DECODE_NAMES[1]),
+    1.0,
+    "×",
+  );
+  grids.push(await decodeGcGrid(QUICK ? 1 : 5, messages));
 }
 
 if (want("Storm")) grids.push(await stormGrid());

@@ -295,6 +295,14 @@ export function free(ptr: usize): i32 {
   return 0;
 }
 
+/**
+ * The lowest payload address the heap can hand out: everything below it is the allocator's own
+ * control area (free-list heads and bitmaps), which no resource may ever hand to a task.
+ */
+export function base(): usize {
+  return heapStart + HEADER;
+}
+
 /** Usable bytes of the live block at `ptr` (at least what was asked for). */
 export function usable(ptr: usize): usize {
   return sizeOf(ptr - HEADER) - HEADER;

@@ -6,12 +6,11 @@
  */
 
 import type { Completion, Driver } from "../core/_driver.ts";
-import { Group, ONE } from "./_group.ts";
-import type { Suspension } from "../core/_runtime.ts";
-import type { CoroutineHandle, Operation, SimpleAwaitable } from "../core/awaitable.ts";
+import type { CoroutineHandle, SimpleAwaitable } from "../core/awaitable.ts";
 import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 import { CancelledError } from "../cancellation/cancelled_error.ts";
 import type { TaskScope } from "../core/_task_extras.ts";
+import { cancelInternally, destroyRoot, ErrorChain, reportLate } from "./_unwind.ts";
 
 /** Who waits on a fork that has been handed to `join` (a group) and at which index. */
 interface Joiner {
@@ -22,8 +21,11 @@ const RUNNING = 0;
 const SETTLED = 1;
 const CONSUMED = 2;
 
-/** One forked operation: its driver, its domain, and its outcome until someone joins it. */
-export class ForkedImpl<T> implements Operation<T>, Completion {
+/**
+ * One forked operation: its driver, its domain, and its outcome until someone joins it. The
+ * handle users hold (`fork.ts`) adds `yield* forked`, so that this file needs no group.
+ */
+export class ForkedImpl<T> implements Completion {
   readonly domain: CancellationDomain;
   driver: Driver | null = null;
   /** The scope of the task that forked it, while nobody has claimed it. */
@@ -61,13 +63,22 @@ export class ForkedImpl<T> implements Operation<T>, Completion {
     this.scope = null;
   }
 
-  /** The join that claimed it was destroyed: cancel the fork; nobody will read its outcome. */
+  /** Whether `joiner` claimed it as its input `index`. */
+  isJoinedBy(joiner: Joiner, index: number): boolean {
+    return this.#joiner === joiner && this.#index === index;
+  }
+
+  /**
+   * The join that claimed it was destroyed: unwind the fork now if it is suspended (it reports
+   * to the joiner, which collects what it throws), else cancel it; nobody reads its outcome.
+   */
   release(joiner: Joiner): void {
     if (this.#joiner !== joiner) return;
+    if (this.driver !== null) destroyRoot(this.driver);
+    if (this.#joiner !== joiner) return; // it ended and reported
     this.#joiner = null;
     this.#state = CONSUMED;
-    this.domain.cancel("the join waiting for this fork was destroyed");
-    this.driver?.handle?.destroy();
+    cancelInternally(this.domain, "the join waiting for this fork was destroyed");
   }
 
   /** Its outcome has been delivered (or dropped): it cannot be joined again. */
@@ -78,14 +89,15 @@ export class ForkedImpl<T> implements Operation<T>, Completion {
     this.outcome = undefined;
   }
 
-  complete(threw: boolean, outcome: unknown, destroyed: boolean): void {
+  /** A destroyed root ends with a `CancelledError`, or with what its `finally` threw. */
+  complete(threw: boolean, outcome: unknown): void {
+    // Its domain stays linked to the one it was forked in: what it left running is still reached.
     this.driver = null;
-    this.domain[Symbol.dispose](); // stop listening to the domain it was forked in
-    if (destroyed) {
-      threw = true;
-      outcome = new CancelledError("the forked task was destroyed");
+    if (this.#state === CONSUMED) {
+      // Released by a destroyed join or task before it could end: nobody waits for it any more.
+      if (threw) reportLate(outcome);
+      return;
     }
-    if (this.#state === CONSUMED) return;
     this.#state = SETTLED;
     this.threw = threw;
     this.outcome = outcome;
@@ -98,27 +110,26 @@ export class ForkedImpl<T> implements Operation<T>, Completion {
       this.scope?.settled(this as ForkedImpl<unknown>);
     }
   }
-
-  /** `yield* forked` joins this one fork and gives its value. */
-  [Symbol.iterator](): Iterator<Suspension, T, unknown> {
-    return new Group<T>(ONE, [this as ForkedImpl<unknown>])[Symbol.iterator]();
-  }
 }
 
 /**
  * The forks of one task that nobody has joined yet. When the task's body ends, the ones still
- * running are cancelled and the task waits for them (this object is the awaitable it waits on);
- * an error from one of them is thrown from the task then.
+ * running are cancelled and the task waits for them (this object is the awaitable it waits on).
+ *
+ * Errors follow DisposableStack's rule (see `_unwind.ts`): the body's exception, if any, is the
+ * outcome, and each unjoined fork's error (other than `CancelledError`) wraps it in the order the
+ * forks ended, `SuppressedError(forkError, previous)`; with no body exception the first fork's
+ * error is the outcome.
  */
 export class ForkScope implements TaskScope, SimpleAwaitable<void> {
   readonly #forks = new Set<ForkedImpl<unknown>>();
   #closed = false;
   #running = 0;
   #handle: CoroutineHandle | null = null;
-  #bodyThrew = false;
-  #bodyError: unknown = undefined;
-  #failed = false;
-  #error: unknown = undefined;
+  /** The body's exception, then every fork error attached to it. */
+  readonly #errors = new ErrorChain();
+  /** Whether a fork added an error the body did not throw. */
+  #forkFailed = false;
 
   add(fork: ForkedImpl<unknown>): void {
     this.#forks.add(fork);
@@ -138,8 +149,7 @@ export class ForkScope implements TaskScope, SimpleAwaitable<void> {
 
   close(threw: boolean, outcome: unknown, destroying: boolean): SimpleAwaitable<void> | null {
     this.#closed = true;
-    this.#bodyThrew = threw;
-    this.#bodyError = outcome;
+    if (threw) this.#errors.first(outcome);
     for (const fork of [...this.#forks]) {
       if (fork.settled) {
         this.#forks.delete(fork);
@@ -149,10 +159,10 @@ export class ForkScope implements TaskScope, SimpleAwaitable<void> {
       }
     }
     for (const fork of this.#forks) {
-      fork.domain.cancel("the task that forked it ended without joining it");
+      cancelInternally(fork.domain, "the task that forked it ended without joining it");
       if (destroying) fork.driver?.handle?.destroy();
     }
-    if (this.#running === 0 && !this.#failed) return null;
+    if (this.#running === 0 && !this.#forkFailed) return null;
     return this;
   }
 
@@ -167,33 +177,40 @@ export class ForkScope implements TaskScope, SimpleAwaitable<void> {
   }
 
   awaitResume(): void {
-    if (!this.#failed) return;
-    const error = this.#error;
-    this.#error = undefined;
-    if (!this.#bodyThrew) throw error;
-    throw new SuppressedError(
-      error,
-      this.#bodyError,
-      "a forked task failed while its parent task was failing too",
-    );
+    if (!this.#forkFailed) return; // the task rethrows its body's own exception itself
+    this.#forkFailed = false;
+    this.#errors.rethrow();
   }
 
-  /** The task was destroyed while waiting: destroy the forks still running. */
+  /**
+   * The task was destroyed while waiting: unwind the forks still running now, collecting what
+   * they throw, and end this unwinding with the errors (the body's first, as in `awaitResume`).
+   */
   [Symbol.dispose](): void {
     this.#handle = null;
     for (const fork of [...this.#forks]) {
-      fork.consume();
-      fork.driver?.handle?.destroy();
+      if (fork.driver !== null) destroyRoot(fork.driver); // it reports through settled()
     }
+    for (const fork of [...this.#forks]) {
+      // Queued or running: it unwinds when it runs; nobody reads its outcome any more.
+      this.#forks.delete(fork);
+      fork.consume();
+      cancelInternally(fork.domain, "the task that forked it was destroyed");
+    }
+    const errors = this.#errors;
+    if (this.#forkFailed || !(errors.error instanceof CancelledError)) errors.rethrow();
   }
 
-  /** Keeps the first real error of an unjoined fork; cancellations are how they are meant to end. */
+  /** Attaches a fork's error; cancellations are how unjoined forks are meant to end. */
   #note(fork: ForkedImpl<unknown>): void {
-    if (fork.threw && !this.#failed && !(fork.outcome instanceof CancelledError)) {
-      this.#failed = true;
-      this.#error = fork.outcome;
-    }
+    if (fork.threw) this.#attach(fork.outcome);
     fork.consume();
+  }
+
+  #attach(error: unknown): void {
+    if (error instanceof CancelledError) return;
+    this.#errors.later(error);
+    this.#forkFailed = true;
   }
 
   #ended(): void {

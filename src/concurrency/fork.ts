@@ -7,7 +7,7 @@
 import { runNow } from "../core/_driver.ts";
 import { newRoot } from "../core/_root.ts";
 import { ForkedImpl, ForkScope } from "./_forked.ts";
-import { ALL, Group, normalize } from "./_group.ts";
+import { ALL, Group, makeGroup, ONE } from "./_group.ts";
 import { toOperation } from "../core/_operation.ts";
 import { OWNER_SIGNAL, type Suspension } from "../core/_runtime.ts";
 import type { Awaitable, CoroutineHandle, Operation } from "../core/awaitable.ts";
@@ -35,7 +35,7 @@ import { Task } from "../core/task.ts";
  * });
  * const main = task(function* () {
  *   const f: Forked<number> = yield* fork(answer());
- *   assert.equal(f.settled, true); // it ran to its end before fork() returned
+ *   assert.equal(f.settled, true); // here it ran to its end before fork() returned
  *   return yield* f; // joins it
  * });
  * assert.equal(await start(main()), 42);
@@ -46,10 +46,17 @@ export interface Forked<T> extends Operation<T> {
   readonly settled: boolean;
 }
 
+/** What `yield* fork(t)` gives: the fork's state, and `yield* forked` to join it alone. */
+class ForkedHandle<T> extends ForkedImpl<T> implements Forked<T> {
+  [Symbol.iterator](): Iterator<Suspension, T, unknown> {
+    return new Group<T>(ONE, [this as ForkedImpl<unknown>])[Symbol.iterator]();
+  }
+}
+
 class Fork<T> extends Awaiter<Forked<T>> {
   readonly #operation: Operation<T>;
   readonly #owner: Task<unknown>;
-  #forked: ForkedImpl<T> | null = null;
+  #forked: ForkedHandle<T> | null = null;
 
   constructor(operation: Operation<T>, owner: Task<unknown>) {
     super();
@@ -72,12 +79,14 @@ class Fork<T> extends Awaiter<Forked<T>> {
     const ext = this.#owner._extras();
     const scope = (ext.scope ??= new ForkScope()) as ForkScope;
     const domain = new CancellationDomain(parent);
-    const forked = new ForkedImpl<T>(domain, scope);
+    const forked = new ForkedHandle<T>(domain, scope);
     const driver = newRoot(operation, domain, forked);
     forked.driver = driver;
     this.#forked = forked;
-    runNow(driver); // runs it until it suspends or ends
-    return false; // then the awaiter goes on
+    // Usually runs it until it suspends or ends; when roots are nested deep on the native stack
+    // the driver is queued and runs soon after instead. Nothing here depends on which.
+    runNow(driver);
+    return false; // the awaiter goes on
   }
 
   awaitResume(): Forked<T> {
@@ -92,20 +101,28 @@ class Fork<T> extends Awaiter<Forked<T>> {
 }
 
 /**
- * Starts `operation` at once and gives a {@linkcode Forked} handle when it first suspends or
- * ends (the paper's `cilk_spawn`): `const f = yield* fork(t)`. The awaiter goes on concurrently;
+ * Starts `operation` and gives a {@linkcode Forked} handle once it first suspends or ends (the
+ * paper's `cilk_spawn`): `const f = yield* fork(t)`. The awaiter goes on concurrently;
  * `join(f, ...)` (`cilk_sync`) waits for it and gives its value.
  *
  * The fork runs in a child cancellation domain of the awaiter's ambient domain, so cancelling the
- * awaiter's domain cancels it. It belongs to the task that forked it: if that task's body ends
- * without joining it, the fork is cancelled and the task completes only after it has unwound; an
- * error the fork threw (other than `CancelledError`) is then thrown from the task (wrapped in a
- * `SuppressedError` with the body's own error, if the body threw too). Errors are never lost.
+ * awaiter's domain cancels it; that domain stays linked for its whole life, so work the fork left
+ * running (through `currentDomain()`) is still reached by the outer cancellation after it was
+ * joined, and a fork that returned normally leaves it uncancelled.
+ *
+ * It belongs to the task that forked it: if that task's body ends without joining it, the fork is
+ * cancelled and the task completes only after it has unwound. Errors are never lost, by
+ * DisposableStack's rule: the body's own exception (if any) is the task's outcome, and the error
+ * of each unjoined fork (other than `CancelledError`) wraps it, in the order they ended, as
+ * `new SuppressedError(forkError, previous)`; with no body exception the first fork's error is
+ * the outcome. If the task is destroyed (e.g. `syncAwait` gives up), its forks are unwound at once
+ * and what their `finally` blocks throw ends the task's unwinding the same way.
  * In a domain that is already cancelled, `fork` throws `CancelledError` and starts nothing.
  *
- * Nested forks run nested on the native stack while they first run, so a chain of forks nested
- * inside each other is bounded by the native stack (about a thousand deep; cilk-style divide and
- * conquer nests a few dozen).
+ * The fork usually runs at once, on top of the awaiter, until it first suspends; when many roots
+ * are already nested on the native stack it is queued instead and runs right after (so
+ * `forked.settled` may still be false for a fork that never suspends). Either way nesting is
+ * bounded by memory, not by the native stack.
  *
  * @typeParam T What the operation evaluates to.
  * @param operation A task (which must be armed), awaitable or operation.
@@ -150,7 +167,8 @@ function* forkIn<T>(operation: Operation<T>): Generator<Suspension, Forked<T>, u
  * Waits for forked operations and runs plain ones (tasks, awaitables) concurrently, giving all
  * their values as a typed tuple (the paper's `cilk_sync`): `const [x, y] = yield* join(f, t)`.
  * Plain inputs are started now, like `whenAll`'s. The first failure cancels the others, forks
- * included, and is rethrown once all have unwound. A `Forked` handle can be joined once.
+ * included, and is rethrown once all have unwound, with later errors attached as `whenAll`
+ * attaches them. A `Forked` handle can be joined once. `join(handles)` also takes one array.
  *
  * @typeParam A The tuple of inputs.
  * @param operations `Forked` handles, tasks, awaitables or operations.
@@ -178,6 +196,36 @@ export function join<
   A extends readonly (Forked<unknown> | Awaitable<unknown> | Operation<unknown>)[],
 >(
   ...operations: A
-): Operation<{ -readonly [K in keyof A]: AwaitResult<A[K]> }> {
-  return new Group(ALL, normalize(operations));
+): Operation<{ -readonly [K in keyof A]: AwaitResult<A[K]> }>;
+/**
+ * `join(handles)`: the one-array form of {@linkcode join}, for any number of forks, typed as an
+ * array of their results.
+ *
+ * @typeParam A The array of inputs.
+ * @param operations `Forked` handles, tasks, awaitables or operations, in one array.
+ * @returns An operation; `yield*` it inside a task.
+ * @throws {TypeError} At the call, for an element that cannot be awaited.
+ *
+ * @example
+ * ```ts
+ * import { fork, type Forked, join, syncAwait, task } from "@coro/task";
+ * import assert from "node:assert/strict";
+ *
+ * const square = task(function* (n: number) {
+ *   return n * n;
+ * });
+ * const main = task(function* () {
+ *   const forks: Forked<number>[] = [];
+ *   for (let i = 0; i < 4; i++) forks.push(yield* fork(square(i)));
+ *   const squares: number[] = yield* join(forks);
+ *   return squares;
+ * });
+ * assert.deepEqual(syncAwait(main()), [0, 1, 4, 9]);
+ * ```
+ */
+export function join<
+  A extends readonly (Forked<unknown> | Awaitable<unknown> | Operation<unknown>)[],
+>(operations: A): Operation<{ -readonly [K in keyof A]: AwaitResult<A[K]> }>;
+export function join(...args: unknown[]): Operation<unknown> {
+  return makeGroup(ALL, args, false, "join");
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ANY, Group, normalize } from "./_group.ts";
+import { ANY, makeGroup } from "./_group.ts";
 import type { Awaitable, Operation } from "../core/awaitable.ts";
 import type { AwaitResult } from "../core/await_result.ts";
 
@@ -40,6 +40,13 @@ export type AnyResult<A extends readonly unknown[]> = {
  *
  * A timeout is `whenAny(work(), sleep(ms))`.
  *
+ * Errors are never lost, by DisposableStack's rule: the winner's outcome comes first, and an
+ * error a loser throws while it unwinds (`CancelledError` aside, e.g. from a `finally`) is
+ * attached to it as `new SuppressedError(loserError, previous)`; if the winner returned a value,
+ * the first loser error replaces it (as a throwing disposer replaces a `using` block's result).
+ * Each input runs in its own child domain: the winner's stays uncancelled and, like the losers',
+ * linked to the awaiter's domain after `whenAny` returns.
+ *
  * @typeParam A The tuple of inputs (at least one).
  * @param operations What to race.
  * @returns An operation; `yield*` it inside a task.
@@ -73,9 +80,35 @@ export type AnyResult<A extends readonly unknown[]> = {
  */
 export function whenAny<A extends readonly (Awaitable<unknown> | Operation<unknown>)[]>(
   ...operations: A
-): Operation<AnyResult<A>> {
-  if (operations.length === 0) {
-    throw new TypeError("whenAny() needs at least one operation: with none it could never end");
-  }
-  return new Group(ANY, normalize(operations));
+): Operation<AnyResult<A>>;
+/**
+ * `whenAny(tasks)`: {@linkcode whenAny} over one array of any length, typed as
+ * `{ index: number, value }` with the union of the results. `whenAny([])` is a `TypeError`.
+ *
+ * @typeParam A The array of inputs (at least one).
+ * @param operations What to race, in one array.
+ * @returns An operation; `yield*` it inside a task.
+ * @throws {TypeError} At the call, for an empty array or an element that cannot be awaited.
+ *
+ * @example
+ * ```ts
+ * import { sleep, start, task, whenAny } from "@coro/task";
+ * import assert from "node:assert/strict";
+ *
+ * const mirror = task(function* (ms: number) {
+ *   yield* sleep(ms);
+ *   return ms;
+ * });
+ * const fastest = task(function* () {
+ *   const r: { index: number; value: number } = yield* whenAny([30, 1, 20].map((ms) => mirror(ms)));
+ *   return r;
+ * });
+ * assert.deepEqual(await start(fastest()), { index: 1, value: 1 });
+ * ```
+ */
+export function whenAny<A extends readonly (Awaitable<unknown> | Operation<unknown>)[]>(
+  operations: A,
+): Operation<AnyResult<A>>;
+export function whenAny(...args: unknown[]): Operation<unknown> {
+  return makeGroup(ANY, args, false);
 }

@@ -87,11 +87,12 @@ export interface Affinity {
 
 /** Runs one root coroutine. */
 export class Driver implements RunningDriver, HandleOwner {
-  readonly stack: Segment[];
-  /** The ambient domain at the base of each segment (null: the root domain, made on demand). */
-  readonly bases: (CancellationDomain | null)[];
-  /** The context at the base of each segment. */
-  readonly contexts: (ContextFrame | null)[];
+  /**
+   * The explicit stack, three slots per segment: the segment, the ambient domain at its base
+   * (null: the root domain, made on demand) and the context at its base. One array rather than
+   * three: a suspended root holds one.
+   */
+  readonly #stack: (Segment | CancellationDomain | ContextFrame | null)[];
   /** The ambient domain right now; `withDomain` changes it while its operation runs. */
   ambient: CancellationDomain | null = null;
   /** The context values in force right now; `Context.with` changes them. */
@@ -130,9 +131,7 @@ export class Driver implements RunningDriver, HandleOwner {
   ) {
     this.resource = this.baseResource = resource;
     // Literals of one element: a first push() would reserve room for many, per suspended root.
-    this.stack = [root];
-    this.bases = [domain];
-    this.contexts = [context];
+    this.#stack = [root, domain, context];
     this.context = context;
     this.#root = domain;
     this.#completion = completion;
@@ -194,6 +193,20 @@ export class Driver implements RunningDriver, HandleOwner {
     schedule(this);
   }
 
+  /**
+   * Unwinds a driver suspended on its handle now, on this stack (an owner whose awaiter is being
+   * destroyed unwinds its members synchronously). A driver already resumed (queued) or running
+   * is left alone: running it here would run it twice. Returns whether it unwound a step and is
+   * still not finished (its unwinding suspended again).
+   */
+  destroyNow(): boolean {
+    const handle = this.handle;
+    if (handle === null || handle.take() === null) return false;
+    this.prepareDestroy();
+    runChain(this);
+    return !this.finished;
+  }
+
   /** Runs until the root suspends or ends; returns a driver to transfer to, if any. */
   drive(): Driver | null {
     if (this.#state !== State.Suspended) return null; // finished, or already on the stack below
@@ -209,11 +222,12 @@ export class Driver implements RunningDriver, HandleOwner {
   }
 
   #loop(): Driver | null {
-    const stack = this.stack;
+    const stack = this.#stack;
     for (;;) {
-      const top = stack[stack.length - 1];
-      this.ambient = this.bases[stack.length - 1] ?? this.#root;
-      this.context = this.contexts[stack.length - 1];
+      const base = stack.length - 3;
+      const top = stack[base] as Segment;
+      this.ambient = (stack[base + 1] as CancellationDomain | null) ?? this.#root;
+      this.context = stack[base + 2] as ContextFrame | null;
       this.resource = this.baseResource; // a segment's own task sets its own, if it has one
       const mode = this.#mode;
       const input = this.#input;
@@ -238,9 +252,7 @@ export class Driver implements RunningDriver, HandleOwner {
         const child = rt.pendingPush!;
         rt.pendingPush = null;
         child._attach();
-        stack.push(child);
-        this.bases.push(rt.pushDomain);
-        this.contexts.push(rt.pushContext);
+        stack.push(child, rt.pushDomain, rt.pushContext);
       } else {
         this.#mode = Resume.Throw;
         this.#input = plainYieldError(signal);
@@ -310,10 +322,9 @@ export class Driver implements RunningDriver, HandleOwner {
 
   /** The top segment ended; returns true when it was the root. */
   #segmentEnded(threw: boolean, outcome: unknown): boolean {
-    const stack = this.stack;
-    const ended = stack.pop()!;
-    this.bases.pop();
-    this.contexts.pop();
+    const stack = this.#stack;
+    const ended = stack[stack.length - 3];
+    stack.length -= 3;
     if (stack.length === 0) {
       this.#state = State.Finished;
       this.handle = null;

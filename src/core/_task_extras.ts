@@ -1,15 +1,13 @@
 /**
- * What only some tasks need, kept off the `Task` object: the frame and the resource it came from,
- * the outcome kept between finishing on the driver's stack and delivery, and unjoined forks.
+ * What only some tasks need, kept off the `Task` object: the resource of a frame that did not come
+ * from `newDeleteResource`, the outcome kept between finishing on the driver's stack and delivery,
+ * and unjoined forks.
  *
  * @module
  */
 
-import { allocateFrame, freeFrame } from "../memory/_frame.ts";
 import type { SimpleAwaitable } from "./awaitable.ts";
 import type { AwaitOp } from "./awaiter.ts";
-import { getDefaultResource } from "../memory/default_resource.ts";
-import { rt } from "./_runtime.ts";
 import type { MemoryResource } from "../memory/memory_resource.ts";
 
 /**
@@ -30,9 +28,10 @@ export interface TaskScope {
  * kept between finishing on the driver's stack and delivery, and its unjoined forks.
  */
 export class TaskExtras {
-  /** Address of the frame in the Wasm heap, 0 while elided. */
-  frame = 0;
-  /** The resource the frame came from, or must come from (allocatorArg). */
+  /**
+   * The resource the frame came from, or must come from (`allocatorArg`); null: the frame, if
+   * any, came from `newDeleteResource`, the common default, which needs no record here.
+   */
   resource: MemoryResource | null;
   /**
    * Whether the resource is the task's environment for what it runs: given with `allocatorArg`
@@ -52,23 +51,5 @@ export class TaskExtras {
   constructor(resource: MemoryResource | null) {
     this.resource = resource;
     this.scoped = resource !== null;
-  }
-
-  /** Takes the frame: from the task's own allocator, its environment's, or the default. */
-  takeFrame(): void {
-    let resource = this.resource;
-    if (resource === null) {
-      resource = rt.driver?.resource ?? null;
-      if (resource !== null) this.scoped = true;
-      else resource = getDefaultResource();
-    }
-    this.frame = allocateFrame(resource);
-    this.resource = resource;
-  }
-
-  freeFrame(): void {
-    const frame = this.frame;
-    this.frame = 0;
-    freeFrame(frame, this.resource!);
   }
 }

@@ -12,7 +12,9 @@
  * @module
  */
 
-import { allocateBuffer } from "../memory/_frame.ts";
+import { allocateBuffer, allocateFrame, freeFrame } from "../memory/_frame.ts";
+import { getDefaultResource } from "../memory/default_resource.ts";
+import { newDeleteResource } from "../memory/new_delete_resource.ts";
 import {
   done,
   INLINE_LIMIT,
@@ -24,11 +26,12 @@ import {
 } from "./_runtime.ts";
 import { TaskExtras, type TaskScope } from "./_task_extras.ts";
 import { noteTask, TASK_INFO, type TaskInfo } from "./_stack.ts";
-import { TaskAwaitable } from "./_task_awaitable.ts";
 import { installThenTrap } from "./_then_trap.ts";
 import { coAwaitSymbol, type Operation, type SimpleAwaitable } from "./awaitable.ts";
 import { AwaitOp } from "./awaiter.ts";
 import { TaskStateError } from "./task_state_error.ts";
+import { inlineExecutor } from "../executors/executor.ts";
+import { Spawn } from "../executors/_spawn.ts";
 
 /** What a task can be: see {@linkcode Task.status}. */
 export type TaskStatus = "armed" | "launched" | "done" | "destroyed" | "empty";
@@ -38,15 +41,17 @@ export type TaskStatus = "armed" | "launched" | "done" | "destroyed" | "empty";
 //
 // | from      | event                                                  | to        |
 // |-----------|--------------------------------------------------------|-----------|
-// | ARMED     | next() with fewer than INLINE_LIMIT tasks on the stack | RUNNING   |
+// | ARMED     | next() with fewer than INLINE_LIMIT tasks on the stack | RUNNING, or SCOPED with its own allocator |
 // | ARMED     | next() at INLINE_LIMIT: push signal to the driver      | DETACHED  |
 // | ARMED     | destroy(), or throw()/return() (its awaiter unwinds)   | DESTROYED |
 // | ARMED     | move()                                                 | EMPTY (the new task is ARMED) |
-// | DETACHED  | _attach() (the driver runs it as a segment)            | RUNNING   |
+// | DETACHED  | _attach() (the driver runs it as a segment)            | RUNNING or SCOPED |
+// | RUNNING   | its first frame comes from an inherited allocator      | SCOPED    |
 // | DETACHED  | throw()/return() before the driver ran it              | DESTROYED |
 // | RUNNING   | the body ended, no forks left running                  | DONE      |
 // | RUNNING   | the body ended, forks still unwinding                  | DRAINING  |
 // | RUNNING   | ended on the driver's stack: _complete()               | COMPLETED |
+// | SCOPED    | (as RUNNING: the same transitions)                     |           |
 // | DRAINING  | next()/throw()/return() after the forks unwound        | DONE      |
 // | COMPLETED | next()/throw()/return(): the outcome is delivered      | DONE      |
 // | DONE      | destroy()                                              | DESTROYED |
@@ -54,7 +59,9 @@ export type TaskStatus = "armed" | "launched" | "done" | "destroyed" | "empty";
 //
 // DETACHED: launched, handed to the driver's stack, not yet running there. COMPLETED: finished
 // on the driver's stack, outcome not yet taken by the awaiter's `yield*`. DRAINING: the body has
-// ended; the task waits for its unjoined forks before it completes.
+// ended; the task waits for its unjoined forks before it completes. SCOPED: running, and its
+// allocator is the environment of what it runs (it sets the driver's `resource` around each
+// step): a state of its own, so that `next()` of an ordinary task pays nothing for it.
 const ARMED = 0;
 const RUNNING = 1;
 const DETACHED = 2;
@@ -63,6 +70,7 @@ const DONE = 4;
 const DESTROYED = 5;
 const EMPTY = 6;
 const DRAINING = 7;
+const SCOPED = 8;
 
 /** How `_resumeAbruptly` resumes the body. */
 const enum Abrupt {
@@ -95,6 +103,7 @@ const STATUS: readonly TaskStatus[] = [
   "destroyed",
   "empty",
   "launched",
+  "launched",
 ];
 
 /**
@@ -126,15 +135,18 @@ const STATUS: readonly TaskStatus[] = [
  * ```
  */
 export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unknown>, Disposable {
-  // Three fields only: the hot path allocates a task per call, and every field costs. Helpers are
-  // TypeScript-private methods rather than `#` methods: V8's brand check on `#` methods measured
-  // ~3 ns per task on fib(20) (1.38x -> 1.30x raw generators).
+  // Four fields only: the hot path allocates a task per call, and every field costs; the frame
+  // is a field of its own so that a suspended task needs no extras object (80 bytes) for it.
+  // Helpers are TypeScript-private methods rather than `#` methods: V8's brand check on `#`
+  // methods measured ~3 ns per task on fib(20) (1.38x -> 1.30x raw generators).
   /** @ignore The coroutine body; null once it has ended or been given away. */
   _gen: Generator<Suspension, T, unknown> | null;
   /** @ignore One of the internal states above. */
   _state: number;
-  /** @ignore The frame and the rarer state, made only when needed (see {@linkcode TaskExtras}). */
+  /** @ignore The rarer state, made only when needed (see {@linkcode TaskExtras}). */
   _ext: TaskExtras | null;
+  /** @ignore The frame's address in the Wasm heap, 0 while elided. */
+  _frame: number;
 
   /**
    * Tasks are made by calling a function that `task()` returned; calling this constructor
@@ -157,6 +169,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     this._gen = gen;
     this._state = ARMED;
     this._ext = ext;
+    this._frame = 0;
   }
 
   /**
@@ -185,20 +198,24 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
    */
   [coAwaitSymbol](): SimpleAwaitable<T> {
     if (this._state !== ARMED) throw notArmed(this);
-    return new TaskAwaitable<T>(this);
+    // spawn's awaiter is exactly this: a root of its own in the awaiter's domain.
+    return new Spawn<T>(inlineExecutor, this, false);
   }
 
   /** @ignore Resumes the coroutine; its first call launches it. Driven by `yield*`. */
   next(input?: unknown): IteratorResult<Suspension, T> {
     if (this._state !== RUNNING) {
+      if (this._state === SCOPED) return this._resumeAbruptly(Abrupt.Next, input);
       if (this._state !== ARMED) return this._settle(Call.Next, input);
       if (rt.driver === null) throw drivenByHand();
       if (rt.depth >= INLINE_LIMIT) return this._detach();
+      if (this._ext?.scoped === true) {
+        this._state = SCOPED;
+        return this._resumeAbruptly(Abrupt.Next, input);
+      }
       this._state = RUNNING;
     }
     // Kept apart from _resumeAbruptly: this is the path every await takes.
-    const scoped = this._ext;
-    if (scoped !== null && scoped.scoped) return this._resumeAbruptly(Abrupt.Next, input);
     const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
     rt.depth++;
@@ -211,8 +228,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     rt.depth--;
     if (r.done) return this._ended(false, r);
     // Suspending: the common case is a task that has its frame already and passes the signal on.
-    const ext = this._ext;
-    if (ext === null || ext.frame === 0 || r.value === OWNER_SIGNAL) {
+    if (this._frame === 0 || r.value === OWNER_SIGNAL) {
       return this._resumeAbruptly(Abrupt.Suspended, r);
     }
     return r;
@@ -220,13 +236,13 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** @ignore Throws `error` into the coroutine at its suspension point. Driven by `yield*`. */
   throw(error: unknown): IteratorResult<Suspension, T> {
-    if (this._state !== RUNNING) return this._settle(Call.Throw, error);
+    if (this._state !== RUNNING && this._state !== SCOPED) return this._settle(Call.Throw, error);
     return this._resumeAbruptly(Abrupt.Throw, error);
   }
 
   /** @ignore Unwinds the coroutine through its `finally` blocks. Driven by `yield*`. */
   return(value?: unknown): IteratorResult<Suspension, T> {
-    if (this._state !== RUNNING) return this._settle(Call.Return, value);
+    if (this._state !== RUNNING && this._state !== SCOPED) return this._settle(Call.Return, value);
     return this._resumeAbruptly(Abrupt.Return, value);
   }
 
@@ -238,7 +254,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
    * @throws {TaskStateError} If the task is running: the awaiter holds it.
    */
   move(): Task<T> {
-    if (this._state === RUNNING || this._state === DETACHED || this._state === DRAINING) {
+    if (STATUS[this._state] === "launched") {
       throw new TaskStateError(
         "cannot move a launched task: its awaiter owns it until it finishes",
         this.status,
@@ -246,6 +262,8 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     }
     const moved = new Task(TASK_TOKEN, this._gen!, this._ext);
     moved._state = this._state;
+    moved._frame = this._frame;
+    this._frame = 0;
     this._gen = null;
     this._ext = null;
     this._state = EMPTY;
@@ -272,6 +290,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
         this._state = DESTROYED;
         return;
       case RUNNING:
+      case SCOPED:
       case DETACHED:
       case DRAINING:
         throw new TaskStateError(
@@ -294,7 +313,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** @ignore Called by the driver when it takes a detached task onto its stack. */
   _attach(): void {
-    this._state = RUNNING;
+    this._state = this._ext?.scoped === true ? SCOPED : RUNNING;
   }
 
   /** @ignore Called by the driver when a detached task ended: keeps the outcome for delivery. */
@@ -312,15 +331,27 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** @ignore Takes a `frameBuffer` of `bytes` from this task's frame allocator. */
   _buffer(bytes: number): Uint8Array {
-    const ext = this._extras();
-    if (ext.frame === 0) ext.takeFrame();
-    return allocateBuffer(ext.frame, ext.resource!, bytes);
+    if (this._frame === 0) this._takeFrame();
+    return allocateBuffer(this._frame, this._ext?.resource ?? newDeleteResource, bytes);
+  }
+
+  /** Takes the frame: from the task's own allocator, its environment's, or the default. */
+  private _takeFrame(): void {
+    let resource = this._ext?.resource ?? null;
+    if (resource === null) {
+      resource = rt.driver?.resource ?? null;
+      if (resource !== null) {
+        this._extras().scoped = true;
+        if (this._state === RUNNING) this._state = SCOPED;
+      } else resource = getDefaultResource();
+    }
+    this._frame = allocateFrame(resource);
+    if (resource !== newDeleteResource) this._extras().resource = resource;
   }
 
   /** Moves this task to the driver's stack: the native stack is deep enough already. */
   private _detach(): IteratorResult<Suspension, T> {
-    const ext = this._extras();
-    if (ext.frame === 0) ext.takeFrame();
+    if (this._frame === 0) this._takeFrame();
     this._state = DETACHED;
     rt.pendingPush = this;
     const driver = rt.driver!;
@@ -339,11 +370,9 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     r: IteratorResult<Suspension, T>,
   ): IteratorResult<Suspension, T> {
     while (!r.done && r.value === OWNER_SIGNAL) r = gen.next(this);
-    if (r.done) return r;
-    const ext = this._extras();
-    if (ext.frame !== 0) return r;
+    if (r.done || this._frame !== 0) return r;
     try {
-      ext.takeFrame();
+      this._takeFrame();
     } catch (error) {
       return this._suspending(gen, gen.throw(error)); // BadAllocError at the suspension point
     }
@@ -454,8 +483,11 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
   private _end(): void {
     this._state = DONE;
     this._gen = null;
-    const ext = this._ext;
-    if (ext !== null && ext.frame !== 0) ext.freeFrame();
+    const frame = this._frame;
+    if (frame !== 0) {
+      this._frame = 0;
+      freeFrame(frame, this._ext?.resource ?? newDeleteResource);
+    }
   }
 }
 

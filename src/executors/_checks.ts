@@ -4,7 +4,10 @@
  * @module
  */
 
-import type { Executor } from "./executor.ts";
+/** What `checkExecutor` guarantees: the shape of `Executor` (not imported: executor.ts uses us). */
+interface HasExecute {
+  execute(callback: () => void): void;
+}
 
 /** Throws a `TypeError` at `where` unless `callback` is a function. */
 export function checkCallback(callback: unknown, where: string): void {
@@ -18,8 +21,8 @@ export function checkCallback(callback: unknown, where: string): void {
 }
 
 /** Throws a `TypeError` at `where` unless `executor` has an `execute` method. */
-export function checkExecutor(executor: unknown, where: string): asserts executor is Executor {
-  if (typeof (executor as Partial<Executor> | null)?.execute !== "function") {
+export function checkExecutor(executor: unknown, where: string): asserts executor is HasExecute {
+  if (typeof (executor as Partial<HasExecute> | null)?.execute !== "function") {
     throw new TypeError(
       `${where}: executor must be an object with an execute(callback) method (got ${
         executor === null ? "null" : typeof executor

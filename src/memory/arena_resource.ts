@@ -7,8 +7,20 @@
 import { BadAllocError } from "./bad_alloc_error.ts";
 import { getDefaultResource } from "./default_resource.ts";
 import type { MemoryResource, ResourceStats } from "./memory_resource.ts";
-import { newDeleteResource } from "./new_delete_resource.ts";
-import { argsOk, intOption, rejectArgs, statsView } from "./_resource_util.ts";
+import { newDeleteInternal, newDeleteResource } from "./new_delete_resource.ts";
+import {
+  addressOk,
+  argsOk,
+  framesLive,
+  intOption,
+  nameOf,
+  rejectAddress,
+  rejectArgs,
+  resourceOption,
+  statsView,
+} from "./_resource_util.ts";
+import { deallocateCall, InvalidPointerError } from "./_invalid_pointer_error.ts";
+import { ResourceInUseError } from "./_resource_in_use_error.ts";
 
 /** Options for `new ArenaResource(...)`. */
 export interface ArenaOptions {
@@ -38,6 +50,16 @@ const MAX_BLOCK = 2 ** 26;
  * With `upstream: nullResource` the first block is a hard budget: a request that does not fit
  * throws `BadAllocError`.
  *
+ * `deallocate` frees nothing, but it checks that the pointer lies in one of this arena's blocks in
+ * use since the last `release()` (for the current block, in the part handed out), aligned as
+ * given: anything else throws a `RangeError` (its `name` is `"InvalidPointerError"`) and is not
+ * counted. (A monotonic arena keeps no per-allocation record,
+ * so it cannot tell a second `deallocate` of the same pointer from the first; both are no-ops.)
+ *
+ * `release()` and `[Symbol.dispose]()` while a task still holds a frame (or a `frameBuffer`) from
+ * this arena refuse with an `Error` named `"ResourceInUseError"` and release nothing, so a live
+ * task's memory is never handed to the next allocation. Release after the tasks have finished.
+ *
  * @example
  * ```ts
  * import { ArenaResource, BadAllocError, nullResource } from "@coro/task";
@@ -58,6 +80,8 @@ const MAX_BLOCK = 2 ** 26;
 export class ArenaResource implements MemoryResource {
   /** Counts of the calls made on this arena (bytes as requested, before padding). */
   readonly stats: ResourceStats;
+  /** @ignore Live task frames taken from this arena (see `_frame.ts`). */
+  [framesLive] = 0;
   // Counters live in fields of the arena itself so the bump path touches no other object. Between
   // releases bytesInUse only grows, so the peak is settled lazily (at release and when read).
   #allocations = 0;
@@ -70,6 +94,7 @@ export class ArenaResource implements MemoryResource {
   // The bump region [#cur, #end). After dispose #end is -1, so every request misses the fast path.
   #cur: number;
   #end: number;
+  #blockStart: number;
   #nextSize: number;
   // Upstream blocks as (ptr, size) pairs, oldest first.
   #blocks: number[] = [];
@@ -84,9 +109,10 @@ export class ArenaResource implements MemoryResource {
       deallocations: this.#deallocations,
     }));
     const size = intOption(NAME, "initialSize", options.initialSize, 1024, 0, 2 ** 30);
-    this.#upstream = options.upstream ?? getDefaultResource();
+    this.#upstream = resourceOption(NAME, "upstream", options.upstream, getDefaultResource);
     this.#firstSize = size;
-    this.#first = newDeleteResource.allocate(size, BLOCK_ALIGN);
+    this.#first = newDeleteInternal.allocateOwned(NAME, size, BLOCK_ALIGN);
+    this.#blockStart = this.#first;
     this.#cur = this.#first;
     this.#end = this.#first + size;
     this.#nextSize = Math.min(size * 2, MAX_BLOCK);
@@ -105,10 +131,16 @@ export class ArenaResource implements MemoryResource {
     return ptr;
   }
 
-  /** Does nothing but count the call: an arena frees memory only at `release()`. */
-  deallocate(_ptr: number, bytes: number, align = 8): void {
+  /**
+   * Frees nothing (an arena frees memory only at `release()`) and counts the call, after checking
+   * that `ptr` lies in memory this arena handed out since the last `release()`.
+   */
+  deallocate(ptr: number, bytes: number, align = 8): void {
     if (!argsOk(bytes, align)) rejectArgs(`${NAME}.deallocate`, bytes, align);
-    this.#live();
+    const inCurrentBlock = ptr >= this.#blockStart && ptr + bytes <= this.#cur;
+    if (!inCurrentBlock || (ptr | 0) !== ptr || (ptr & (align - 1)) !== 0) {
+      this.#checkOlder(ptr, bytes, align);
+    }
     this.#deallocations++;
   }
 
@@ -127,12 +159,16 @@ export class ArenaResource implements MemoryResource {
    * first) and rewinds to the start of the first block. Calling it again is harmless.
    */
   release(): void {
+    this.#releaseAs("release()");
+  }
+
+  #releaseAs(call: string): void {
     this.#live();
+    if (this[framesLive] !== 0) throw new ResourceInUseError(NAME, call, this[framesLive]);
     const blocks = this.#blocks;
     this.#blocks = [];
-    for (let i = blocks.length - 2; i >= 0; i -= 2) {
-      this.#upstream.deallocate(blocks[i], blocks[i + 1], BLOCK_ALIGN);
-    }
+    for (let i = blocks.length - 2; i >= 0; i -= 2) this.#giveBack(blocks[i], blocks[i + 1]);
+    this.#blockStart = this.#first;
     this.#cur = this.#first;
     this.#end = this.#first + this.#firstSize;
     this.#nextSize = Math.min(this.#firstSize * 2, MAX_BLOCK);
@@ -140,14 +176,52 @@ export class ArenaResource implements MemoryResource {
     this.#bytesInUse = 0;
   }
 
-  /** Releases, then frees the first block too. The arena is unusable afterwards; a second call does nothing. */
+  /**
+   * Releases, then frees the first block too. The arena is unusable afterwards; a second call does
+   * nothing. Refuses like `release()` while a task holds a frame from this arena.
+   */
   [Symbol.dispose](): void {
     if (this.#disposed) return;
-    this.release();
+    this.#releaseAs("[Symbol.dispose]()");
     this.#disposed = true;
     this.#cur = 0;
     this.#end = -1;
-    newDeleteResource.deallocate(this.#first, this.#firstSize, BLOCK_ALIGN);
+    this.#blockStart = 1;
+    newDeleteInternal.deallocateOwned(this.#first, this.#firstSize, BLOCK_ALIGN);
+  }
+
+  #giveBack(ptr: number, size: number): void {
+    if (this.#upstream === newDeleteResource) {
+      newDeleteInternal.deallocateOwned(ptr, size, BLOCK_ALIGN);
+    } else this.#upstream.deallocate(ptr, size, BLOCK_ALIGN);
+  }
+
+  // The slow path of deallocate: ptr is not in the current block's used part (or is malformed).
+  #checkOlder(ptr: number, bytes: number, align: number): void {
+    this.#live();
+    if ((ptr | 0) === ptr && (ptr & (align - 1)) === 0) {
+      if (ptr >= this.#first && ptr + bytes <= this.#first + this.#firstSize) {
+        if (this.#blockStart === this.#first ? ptr + bytes <= this.#cur : true) return;
+      }
+      const blocks = this.#blocks;
+      for (let i = 0; i < blocks.length; i += 2) {
+        if (ptr >= blocks[i] && ptr + bytes <= blocks[i] + blocks[i + 1]) {
+          if (blocks[i] !== this.#blockStart || ptr + bytes <= this.#cur) return;
+        }
+      }
+    }
+    const why = typeof ptr !== "number" || !Number.isInteger(ptr)
+      ? "it is not an integer"
+      : (ptr & (align - 1)) !== 0
+      ? `it is not aligned to ${align}`
+      : "it is not in memory this arena handed out since its last release() (it came from " +
+        "another resource, or before release())";
+    throw new InvalidPointerError(
+      NAME,
+      deallocateCall(ptr, bytes, align),
+      ptr,
+      `${String(ptr)} cannot be deallocated here: ${why}. Nothing was counted`,
+    );
   }
 
   #live(): void {
@@ -159,9 +233,12 @@ export class ArenaResource implements MemoryResource {
   #allocateFromNewBlock(bytes: number, align: number): number {
     this.#live();
     const size = Math.max(this.#nextSize, bytes + align);
+    const upstream = this.#upstream;
     let ptr: number;
     try {
-      ptr = this.#upstream.allocate(size, BLOCK_ALIGN);
+      ptr = upstream === newDeleteResource
+        ? newDeleteInternal.allocateOwned(NAME, size, BLOCK_ALIGN)
+        : upstream.allocate(size, BLOCK_ALIGN);
     } catch (e) {
       if (!(e instanceof BadAllocError)) throw e;
       throw new BadAllocError(
@@ -173,7 +250,9 @@ export class ArenaResource implements MemoryResource {
         { cause: e },
       );
     }
+    if (!addressOk(ptr, size, BLOCK_ALIGN)) rejectAddress(nameOf(upstream), ptr, size, BLOCK_ALIGN);
     this.#blocks.push(ptr, size);
+    this.#blockStart = ptr;
     this.#nextSize = Math.min(size * 2, MAX_BLOCK);
     this.#cur = ptr;
     this.#end = ptr + size;

@@ -6,6 +6,7 @@
 
 import type { MemoryResource } from "./memory_resource.ts";
 import { newDeleteResource } from "./new_delete_resource.ts";
+import { resourceOption } from "./_resource_util.ts";
 
 let current: MemoryResource = newDeleteResource;
 
@@ -44,10 +45,14 @@ export function getDefaultResource(): MemoryResource {
  * ```
  */
 export function setDefaultResource(resource: MemoryResource | null | undefined): MemoryResource {
-  if (resource != null && typeof resource.allocate !== "function") {
-    throw new TypeError("setDefaultResource: expected a MemoryResource, null or undefined");
-  }
+  const next = resource == null ? newDeleteResource : resourceOption(
+    "setDefaultResource",
+    "the resource",
+    resource,
+    () => newDeleteResource,
+    "pass a resource, or null to restore newDeleteResource",
+  );
   const previous = current;
-  current = resource ?? newDeleteResource;
+  current = next;
   return previous;
 }

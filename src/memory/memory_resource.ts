@@ -37,7 +37,13 @@ export interface ResourceStats {
  * `BadAllocError`. Callers pass `deallocate` the same `bytes` and `align` they passed `allocate`.
  *
  * Any class implementing this interface, usually carving memory from an upstream resource, can be
- * used wherever a built-in resource can.
+ * used wherever a built-in resource can. What it returns is checked before a task writes there:
+ * an address that is not an integer, lies in the heap's own control area or past its end, or is
+ * not aligned as asked is a `RangeError` (`name` `"InvalidPointerError"`) at the call or the
+ * `yield*` that asked, and nothing is written. The built-in resources validate what they are
+ * given the same way: a `deallocate` of anything they did not hand out (or not with that size)
+ * throws an `InvalidPointerError` and changes nothing; a user-written resource should do the same
+ * (forwarding to its upstream first, as below, gets the upstream's checks).
  *
  * @example
  * ```ts

@@ -7,6 +7,7 @@
 import { BadAllocError } from "./bad_alloc_error.ts";
 import type { MemoryResource, ResourceStats } from "./memory_resource.ts";
 import { argsOk, Counters, rejectArgs } from "./_resource_util.ts";
+import { deallocateCall, InvalidPointerError } from "./_invalid_pointer_error.ts";
 
 const NAME = "nullResource";
 
@@ -24,9 +25,13 @@ class NullResource implements MemoryResource {
     );
   }
 
-  deallocate(ptr: number, _bytes: number, _align?: number): void {
-    throw new Error(
-      `${NAME}.deallocate: ${ptr} cannot come from nullResource, which never allocates`,
+  deallocate(ptr: number, bytes: number, align?: number): void {
+    throw new InvalidPointerError(
+      NAME,
+      deallocateCall(ptr, bytes, align ?? 8),
+      ptr,
+      `${String(ptr)} cannot come from nullResource, which never allocates: give it back to ` +
+        "the resource that allocated it",
     );
   }
 
@@ -37,7 +42,8 @@ class NullResource implements MemoryResource {
 
 /**
  * A resource whose `allocate` always throws `BadAllocError` (the analogue of
- * `std::pmr::null_memory_resource()`); its `deallocate` always throws an `Error`, since nothing
+ * `std::pmr::null_memory_resource()`); its `deallocate` always throws a `RangeError` (named
+ * `"InvalidPointerError"`), since nothing
  * can have come from it. As the upstream of an `ArenaResource` it turns the arena's first block
  * into a hard memory budget. Its stats stay at zero.
  *

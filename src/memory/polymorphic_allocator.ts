@@ -6,6 +6,7 @@
 
 import { getDefaultResource } from "./default_resource.ts";
 import type { MemoryResource } from "./memory_resource.ts";
+import { resourceOption } from "./_resource_util.ts";
 
 /**
  * An allocator that forwards to a `MemoryResource` (the analogue of
@@ -28,12 +29,12 @@ export class PolymorphicAllocator {
 
   /** An allocator over `resource` (default: `getDefaultResource()` at construction). */
   constructor(resource: MemoryResource = getDefaultResource()) {
-    if (
-      resource === null || typeof resource !== "object" || typeof resource.allocate !== "function"
-    ) {
-      throw new TypeError("PolymorphicAllocator: expected a MemoryResource");
-    }
-    this.#resource = resource;
+    this.#resource = resourceOption(
+      "new PolymorphicAllocator()",
+      "its resource",
+      resource,
+      getDefaultResource,
+    );
   }
 
   /** The resource this allocator forwards to. */

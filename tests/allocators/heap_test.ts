@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
-import { heap, heapI32, heapU8, heapView, memory, resizable } from "../../src/memory/_heap.ts";
+import {
+  heap,
+  heapI32,
+  heapMemory,
+  heapU8,
+  heapView,
+  heapViewsTrackGrowth,
+} from "../../src/memory/_heap.ts";
+
+const memory = heapMemory();
+const resizable = heapViewsTrackGrowth();
 import { below, prng } from "./_model.ts";
 
 Deno.test("Wasm heap: exports memory with a 1 GiB maximum and no imports", () => {

@@ -66,10 +66,27 @@ export type Out = { ok: true; v: unknown } | { ok: false; e: string };
 
 class TestError extends Error {}
 
+/**
+ * An outcome's error as the sorted names of every error in it: groups attach later errors to the
+ * first (`SuppressedError(later, previous)`), and which of two same-instant failures came first
+ * is scheduler-defined, so the set is compared, not the order.
+ */
 function label(e: unknown): string {
-  if (e instanceof CancelledError) return "cancelled";
-  if (e instanceof TestError) return e.message;
+  return names(e).sort().join("+");
+}
+
+function names(e: unknown): string[] {
+  if (e instanceof CancelledError) return ["cancelled"];
+  if (e instanceof TestError) return [e.message];
+  if (e instanceof SuppressedError) return [...names(e.error), ...names(e.suppressed)];
   throw e; // anything else is a bug
+}
+
+/** The library's rule for a later error: attached unless it is a plain cancellation. */
+function attach(outcome: Out | null, later: Out): Out | null {
+  if (later.ok || later.e === "cancelled") return outcome;
+  if (outcome === null || outcome.ok) return later;
+  return { ok: false, e: [...outcome.e.split("+"), ...later.e.split("+")].sort().join("+") };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,6 +337,8 @@ function runModel(
         if (async) decidedAsync();
         first = o;
         cancelGroup();
+      } else if (first !== null) {
+        first = attach(first, o);
       }
       return o;
     };
@@ -350,8 +369,14 @@ function runModel(
     }
     results.push(r);
   }
-  const finish = (w: { i: number; o: Out }): Out =>
-    w.o.ok ? { ok: true, v: { i: w.i, v: w.o.v } } : w.o;
+  const finish = (w: { i: number; o: Out }): Out => {
+    let out: Out | null = w.o.ok ? { ok: true, v: { i: w.i, v: w.o.v } } : w.o;
+    for (let i = 0; i < results.length; i++) {
+      // Every loser has settled by now: a loser's error is attached to the winner's outcome.
+      if (i !== w.i) out = attach(out, settledOutcome(results[i]));
+    }
+    return out!;
+  };
   if (!results.some((r) => r instanceof Promise)) {
     log.push(n.id);
     return finish(winner!);
@@ -366,11 +391,17 @@ function runModel(
         cancelGroup();
       }
       await Promise.all(results); // whenAny waits for the losers to unwind
+      for (let i = 0; i < results.length; i++) results[i] = await results[i];
       return finish(winner);
     } finally {
       log.push(n.id);
     }
   })();
+}
+
+function settledOutcome(r: Out | Promise<Out>): Out {
+  if (r instanceof Promise) throw new Error("the model read an outcome before it settled");
+  return r;
 }
 
 /** Runs the reference on a virtual clock; `cancels` tells whether any group cancelled. */
