@@ -6,6 +6,7 @@
 
 import { done, rt, type Suspension } from "../core/_runtime.ts";
 import type { Operation } from "../core/awaitable.ts";
+import { installThenTrap } from "../core/_then_trap.ts";
 import type { CancellationDomain } from "./cancellation_domain.ts";
 
 /** Answers at once: one shared instance serves every call. */
@@ -23,6 +24,8 @@ class CurrentDomain
     return done(driver.domain());
   }
 }
+
+installThenTrap(CurrentDomain.prototype, "an Operation (currentDomain)");
 
 const currentDomainOperation = new CurrentDomain();
 

@@ -27,6 +27,7 @@
 
 import { type Completion, type Driver, runNow } from "../core/_driver.ts";
 import { newRoot } from "../core/_root.ts";
+import { addFrame } from "../core/_stack.ts";
 import { ForkedImpl } from "./_forked.ts";
 import type { CoroutineHandle } from "../core/awaitable.ts";
 import { Awaiter } from "../core/awaiter.ts";
@@ -102,7 +103,7 @@ export function makeGroup<R>(
     if (mode === ANY && list.length === 0) {
       throw new TypeError(`${name}() needs at least one operation: with none it could never end`);
     }
-    return new Group<R>(mode, normalize(name, list), limit);
+    return new Group<R>(mode, normalize(name, list), limit, name);
   } catch (error) {
     abandon(args);
     if (list !== args) abandon(list);
@@ -140,8 +141,12 @@ export class Group<R> extends Awaiter<R> {
   #disposing = false;
   #finished = false;
 
-  constructor(mode: number, inputs: Input[], limit = Infinity) {
+  /** The operation's name, for messages and stack traces. */
+  readonly #name: string;
+
+  constructor(mode: number, inputs: Input[], limit = Infinity, name: string = NAMES[mode]) {
     super();
+    this.#name = name;
     this.#mode = mode;
     this.#inputs = inputs;
     this.#limit = limit;
@@ -154,7 +159,7 @@ export class Group<R> extends Awaiter<R> {
   awaitSuspend(handle: CoroutineHandle): boolean {
     if (this.#handle !== null || this.#finished) {
       throw new TaskStateError(
-        `this ${NAMES[this.#mode]}() was awaited already: it owns its inputs and runs them ` +
+        `this ${this.#name}() was awaited already: it owns its inputs and runs them ` +
           "once; call it again for a new one",
         this.#finished ? "done" : "launched",
       );
@@ -250,7 +255,10 @@ export class Group<R> extends Awaiter<R> {
     if (mode === ANY) {
       if (this.#winner < 0) {
         this.#winner = index;
-        if (threw) this.#errors.first(outcome);
+        if (threw) {
+          addFrame(outcome, `async ${this.#name} (index ${index})`);
+          this.#errors.first(outcome);
+        }
         this.#cancelLosers();
       } else if (threw) {
         this.#errors.later(outcome); // a loser's error is attached, never dropped
@@ -258,6 +266,8 @@ export class Group<R> extends Awaiter<R> {
     } else if (threw && mode !== SETTLED) {
       if (this.#errors.failed) this.#errors.later(outcome);
       else {
+        // Like async/await's `at async Promise.all (index 0)`: the group between member and awaiter.
+        addFrame(outcome, `async ${this.#name} (index ${index})`);
         this.#errors.first(outcome);
         this.#stop();
         cancelInternally(this.#domain!, outcome);
@@ -413,6 +423,6 @@ export class Group<R> extends Awaiter<R> {
   }
 
   override toString(): string {
-    return `${NAMES[this.#mode]}() of ${this.#inputs.length}`;
+    return `${this.#name}() of ${this.#inputs.length}`;
   }
 }

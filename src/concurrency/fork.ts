@@ -6,6 +6,7 @@
 
 import { runNow } from "../core/_driver.ts";
 import { newRoot } from "../core/_root.ts";
+import { LazyOperation } from "../core/_lazy_operation.ts";
 import { ForkedImpl, ForkScope } from "./_forked.ts";
 import { ALL, Group, makeGroup, ONE } from "./_group.ts";
 import { toOperation } from "../core/_operation.ts";
@@ -147,7 +148,7 @@ class Fork<T> extends Awaiter<Forked<T>> {
  */
 export function fork<T>(operation: Awaitable<T> | Operation<T>): Operation<Forked<T>> {
   const op = toOperation(operation);
-  return { [Symbol.iterator]: () => forkIn(op) };
+  return new LazyOperation(() => forkIn(op));
 }
 
 /** Asks which task awaits the fork (that task owns it), then forks. */

@@ -1,14 +1,12 @@
 /**
- * What only some tasks need, kept off the `Task` object: the resource of a frame that did not come
- * from `newDeleteResource`, the outcome kept between finishing on the driver's stack and delivery,
- * and unjoined forks.
+ * What only some tasks need, kept off the `Task` object: the outcome kept between finishing on the
+ * driver's stack and delivery, and unjoined forks.
  *
  * @module
  */
 
 import type { SimpleAwaitable } from "./awaitable.ts";
 import type { AwaitOp } from "./awaiter.ts";
-import type { MemoryResource } from "../memory/memory_resource.ts";
 
 /**
  * @ignore Work a task must finish after its body ends and before it completes: the forks it never
@@ -28,17 +26,6 @@ export interface TaskScope {
  * kept between finishing on the driver's stack and delivery, and its unjoined forks.
  */
 export class TaskExtras {
-  /**
-   * The resource the frame came from, or must come from (`allocatorArg`); null: the frame, if
-   * any, came from `newDeleteResource`, the common default, which needs no record here.
-   */
-  resource: MemoryResource | null;
-  /**
-   * Whether the resource is the task's environment for what it runs: given with `allocatorArg`
-   * or inherited from such a task. The task then makes it the driver's `resource` while its body
-   * runs, so its children take their frames from it too.
-   */
-  scoped: boolean;
   /** The outcome kept for the awaiter (COMPLETED, DRAINING). */
   outcome: unknown = undefined;
   /** Whether `outcome` is an exception. */
@@ -47,9 +34,4 @@ export class TaskExtras {
   scope: TaskScope | null = null;
   /** The wait on `scope` while draining. */
   drain: AwaitOp<void> | null = null;
-
-  constructor(resource: MemoryResource | null) {
-    this.resource = resource;
-    this.scoped = resource !== null;
-  }
 }

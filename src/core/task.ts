@@ -15,6 +15,7 @@
 import { allocateBuffer, allocateFrame, freeFrame } from "../memory/_frame.ts";
 import { getDefaultResource } from "../memory/default_resource.ts";
 import { newDeleteResource } from "../memory/new_delete_resource.ts";
+import type { MemoryResource } from "../memory/memory_resource.ts";
 import {
   done,
   INLINE_LIMIT,
@@ -147,6 +148,12 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
   _ext: TaskExtras | null;
   /** @ignore The frame's address in the Wasm heap, 0 while elided. */
   _frame: number;
+  /**
+   * @ignore The allocator this task's frame and buffers come from, and the environment of what it
+   * runs (see SCOPED): given with `allocatorArg`, inherited, or a default that is not
+   * `newDeleteResource`. Null: `newDeleteResource`, the common default, which needs no record.
+   */
+  _resource: MemoryResource | null;
 
   /**
    * Tasks are made by calling a function that `task()` returned; calling this constructor
@@ -154,22 +161,19 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
    *
    * @param token The library's private token.
    * @param gen The coroutine body, not yet started.
-   * @param ext The extras of a task called with `allocatorArg`, or `null`.
+   * @param resource The allocator given with `allocatorArg`, or `null`.
    */
   constructor(
     token: typeof TASK_TOKEN,
     gen: Generator<Suspension, T, unknown>,
-    ext: TaskExtras | null,
+    resource: MemoryResource | null,
   ) {
-    if (token !== TASK_TOKEN) {
-      throw new TypeError(
-        "Task cannot be constructed directly: wrap a generator function with task() and call it",
-      );
-    }
+    if (token !== TASK_TOKEN) notConstructible();
     this._gen = gen;
     this._state = ARMED;
-    this._ext = ext;
+    this._ext = null;
     this._frame = 0;
+    this._resource = resource;
   }
 
   /**
@@ -204,15 +208,12 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** @ignore Resumes the coroutine; its first call launches it. Driven by `yield*`. */
   next(input?: unknown): IteratorResult<Suspension, T> {
+    // Kept small (V8 inlines it into the awaiter's generator): what is rare goes to _nextSlow.
     if (this._state !== RUNNING) {
-      if (this._state === SCOPED) return this._resumeAbruptly(Abrupt.Next, input);
-      if (this._state !== ARMED) return this._settle(Call.Next, input);
-      if (rt.driver === null) throw drivenByHand();
-      if (rt.depth >= INLINE_LIMIT) return this._detach();
-      if (this._ext?.scoped === true) {
-        this._state = SCOPED;
-        return this._resumeAbruptly(Abrupt.Next, input);
-      }
+      if (
+        this._state !== ARMED || this._resource !== null || rt.depth >= INLINE_LIMIT ||
+        rt.driver === null
+      ) return this._nextSlow(input);
       this._state = RUNNING;
     }
     // Kept apart from _resumeAbruptly: this is the path every await takes.
@@ -223,15 +224,25 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
       r = gen.next(input);
     } catch (error) {
       rt.depth--;
-      return this._ended(true, error);
+      return this._threw(error);
     }
     rt.depth--;
-    if (r.done) return this._ended(false, r);
+    if (r.done) return this._returned(r);
     // Suspending: the common case is a task that has its frame already and passes the signal on.
     if (this._frame === 0 || r.value === OWNER_SIGNAL) {
       return this._resumeAbruptly(Abrupt.Suspended, r);
     }
     return r;
+  }
+
+  /** `next()` of a task that is not an ordinary one running or launching inline. */
+  private _nextSlow(input: unknown): IteratorResult<Suspension, T> {
+    if (this._state === SCOPED) return this._resumeAbruptly(Abrupt.Next, input);
+    if (this._state !== ARMED) return this._settle(Call.Next, input);
+    if (rt.driver === null) throw drivenByHand();
+    if (rt.depth >= INLINE_LIMIT) return this._detach();
+    this._state = SCOPED; // armed, with an allocator of its own
+    return this._resumeAbruptly(Abrupt.Next, input);
   }
 
   /** @ignore Throws `error` into the coroutine at its suspension point. Driven by `yield*`. */
@@ -260,7 +271,8 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
         this.status,
       );
     }
-    const moved = new Task(TASK_TOKEN, this._gen!, this._ext);
+    const moved = new Task(TASK_TOKEN, this._gen!, this._resource);
+    moved._ext = this._ext;
     moved._state = this._state;
     moved._frame = this._frame;
     this._frame = 0;
@@ -313,7 +325,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** @ignore Called by the driver when it takes a detached task onto its stack. */
   _attach(): void {
-    this._state = this._ext?.scoped === true ? SCOPED : RUNNING;
+    this._state = this._resource !== null ? SCOPED : RUNNING;
   }
 
   /** @ignore Called by the driver when a detached task ended: keeps the outcome for delivery. */
@@ -326,27 +338,27 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** @ignore The task's extras, made now if it had none. */
   _extras(): TaskExtras {
-    return this._ext ??= new TaskExtras(null);
+    return this._ext ??= new TaskExtras();
   }
 
   /** @ignore Takes a `frameBuffer` of `bytes` from this task's frame allocator. */
   _buffer(bytes: number): Uint8Array {
     if (this._frame === 0) this._takeFrame();
-    return allocateBuffer(this._frame, this._ext?.resource ?? newDeleteResource, bytes);
+    return allocateBuffer(this._frame, this._resource ?? newDeleteResource, bytes);
   }
 
   /** Takes the frame: from the task's own allocator, its environment's, or the default. */
   private _takeFrame(): void {
-    let resource = this._ext?.resource ?? null;
+    let resource = this._resource;
     if (resource === null) {
-      resource = rt.driver?.resource ?? null;
-      if (resource !== null) {
-        this._extras().scoped = true;
+      resource = rt.driver?.resource ?? getDefaultResource();
+      if (resource !== newDeleteResource) {
+        // Recorded, the task is its children's environment from now on (its next resume).
+        this._resource = resource;
         if (this._state === RUNNING) this._state = SCOPED;
-      } else resource = getDefaultResource();
+      }
     }
     this._frame = allocateFrame(resource);
-    if (resource !== newDeleteResource) this._extras().resource = resource;
   }
 
   /** Moves this task to the driver's stack: the native stack is deep enough already. */
@@ -384,10 +396,10 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
     // A task with a scoped allocator is its children's environment while its body runs.
-    const ext = this._ext;
-    const driver = ext !== null && ext.scoped ? rt.driver : null;
+    const resource = this._resource;
+    const driver = resource !== null ? rt.driver : null;
     const outer = driver?.resource ?? null;
-    if (driver !== null) driver.resource = ext!.resource;
+    if (driver !== null) driver.resource = resource;
     rt.depth++;
     try {
       r = mode === Abrupt.Next
@@ -401,24 +413,29 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     } catch (error) {
       rt.depth--;
       if (driver !== null) driver.resource = outer;
-      return this._ended(true, error);
+      return this._threw(error);
     }
     rt.depth--;
     if (driver !== null) driver.resource = outer;
-    if (r.done) return this._ended(false, r);
+    if (r.done) return this._returned(r);
     return r;
   }
 
-  /** The body ended, by a return (`result`) or by an exception (`threw`, `result`). */
-  private _ended(threw: boolean, result: unknown): IteratorResult<Suspension, T> {
-    if (threw) noteTask(result, (Object.getPrototypeOf(this._gen) as TaskPrototype)[TASK_INFO]);
-    const scope = this._ext?.scope ?? null;
-    if (scope !== null) {
-      return this._close(scope, threw, threw ? result : (result as IteratorResult<T>).value);
-    }
+  /** The body returned: free the frame and complete, unless forks are left to drain. */
+  private _returned(r: IteratorResult<Suspension, T>): IteratorResult<Suspension, T> {
+    const ext = this._ext;
+    if (ext !== null && ext.scope !== null) return this._close(ext.scope, false, r.value);
     this._end();
-    if (threw) throw result;
-    return result as IteratorResult<Suspension, T>;
+    return r;
+  }
+
+  /** The body threw `error`: note the task in its stack, then end as `_returned` does. */
+  private _threw(error: unknown): IteratorResult<Suspension, T> {
+    noteTask(error, (Object.getPrototypeOf(this._gen) as TaskPrototype)[TASK_INFO]);
+    const ext = this._ext;
+    if (ext !== null && ext.scope !== null) return this._close(ext.scope, true, error);
+    this._end();
+    throw error;
   }
 
   /**
@@ -483,11 +500,13 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
   private _end(): void {
     this._state = DONE;
     this._gen = null;
+    if (this._frame !== 0) this._freeFrame();
+  }
+
+  private _freeFrame(): void {
     const frame = this._frame;
-    if (frame !== 0) {
-      this._frame = 0;
-      freeFrame(frame, this._ext?.resource ?? newDeleteResource);
-    }
+    this._frame = 0;
+    freeFrame(frame, this._resource ?? newDeleteResource);
   }
 }
 
@@ -508,6 +527,12 @@ function notArmed(t: Task<unknown>): TaskStateError {
     `cannot await a task that is not armed: ${why[t.status]}. A task has one owner and is ` +
       "awaited once; call the task function again for a new task",
     t.status,
+  );
+}
+
+function notConstructible(): never {
+  throw new TypeError(
+    "Task cannot be constructed directly: wrap a generator function with task() and call it",
   );
 }
 

@@ -6,8 +6,8 @@
  */
 
 import { resourceOf } from "../memory/_frame.ts";
+import type { MemoryResource } from "../memory/memory_resource.ts";
 import type { Suspension } from "./_runtime.ts";
-import { TaskExtras } from "./_task_extras.ts";
 import { allocatorArg } from "../memory/allocator_arg.ts";
 import { Task, TASK_TOKEN } from "./task.ts";
 import { callSite, TASK_INFO, type TaskInfo } from "./_stack.ts";
@@ -24,8 +24,8 @@ function wrap<A extends unknown[], T>(
   const b = body as unknown as Body;
   function general(this: unknown): Task<T> {
     const args = arguments as unknown as unknown[];
-    const ext = args[0] === allocatorArg ? framed(args.length, args[1]) : null;
-    return new Task(TASK_TOKEN, b.apply(this, args), ext);
+    const resource = args[0] === allocatorArg ? framed(args.length, args[1]) : null;
+    return new Task(TASK_TOKEN, b.apply(this, args), resource);
   }
   let fn: (this: unknown, ...args: unknown[]) => Task<T>;
   switch (body.length) {
@@ -46,15 +46,15 @@ function wrap<A extends unknown[], T>(
     case 2:
       fn = function (this: unknown, a0: unknown, a1: unknown): Task<T> {
         if (arguments.length !== 2) return general.apply(this, arguments as never);
-        const ext = a0 === allocatorArg ? framed(2, a1) : null;
-        return new Task(TASK_TOKEN, b.call(this, a0, a1), ext);
+        const resource = a0 === allocatorArg ? framed(2, a1) : null;
+        return new Task(TASK_TOKEN, b.call(this, a0, a1), resource);
       };
       break;
     case 3:
       fn = function (this: unknown, a0: unknown, a1: unknown, a2: unknown): Task<T> {
         if (arguments.length !== 3) return general.apply(this, arguments as never);
-        const ext = a0 === allocatorArg ? framed(3, a1) : null;
-        return new Task(TASK_TOKEN, b.call(this, a0, a1, a2), ext);
+        const resource = a0 === allocatorArg ? framed(3, a1) : null;
+        return new Task(TASK_TOKEN, b.call(this, a0, a1, a2), resource);
       };
       break;
     default:
@@ -64,19 +64,19 @@ function wrap<A extends unknown[], T>(
 }
 
 /**
- * The extras of a task called with `allocatorArg`: the resource its frame will come from when it
- * first needs one (a task that completes inline never takes it, like any other task). The
+ * The allocator of a task called with `allocatorArg`: the resource its frame will come from when
+ * it first needs one (a task that completes inline never takes it, like any other task). The
  * allocator is checked here, before the body exists, so a bad one is a `TypeError` at the call
  * and a call that throws (a default parameter) has taken nothing.
  */
-function framed(argc: number, allocator: unknown): TaskExtras {
+function framed(argc: number, allocator: unknown): MemoryResource {
   if (argc < 2) {
     throw new TypeError(
       "allocatorArg must be followed by a MemoryResource or a PolymorphicAllocator, got " +
         "nothing: call the task as f(allocatorArg, resource, ...args)",
     );
   }
-  return new TaskExtras(resourceOf(allocator));
+  return resourceOf(allocator);
 }
 
 /** Names a non-generator argument of `task()` for its error message. */

@@ -8,6 +8,7 @@ import { toOperation } from "../core/_operation.ts";
 import type { Suspension } from "../core/_runtime.ts";
 import type { Awaitable, Operation } from "../core/awaitable.ts";
 import { checkExecutor } from "./_checks.ts";
+import { LazyOperation } from "../core/_lazy_operation.ts";
 import type { Executor } from "./executor.ts";
 import { schedule } from "./schedule.ts";
 
@@ -60,5 +61,5 @@ function* awaitThenHop<T>(
 export function via<T>(operation: Awaitable<T> | Operation<T>, executor: Executor): Operation<T> {
   checkExecutor(executor, "via(operation, executor)");
   const op = toOperation(operation);
-  return { [Symbol.iterator]: () => awaitThenHop(op, executor) };
+  return new LazyOperation(() => awaitThenHop(op, executor));
 }

@@ -7,6 +7,7 @@
 import { OWNER_SIGNAL, type Suspension } from "../core/_runtime.ts";
 import type { Operation } from "../core/awaitable.ts";
 import type { Task } from "../core/task.ts";
+import { installThenTrap } from "../core/_then_trap.ts";
 
 // The one suspension a frameBuffer await makes: "which task am I in?". The innermost task answers
 // it at once with itself (it never reaches a driver), so the result can be shared.
@@ -44,6 +45,8 @@ class FrameBufferOp implements Operation<Uint8Array>, Iterator<Suspension, Uint8
     return { done: true, value: value as Uint8Array };
   }
 }
+
+installThenTrap(FrameBufferOp.prototype, "an Operation (frameBuffer)");
 
 /**
  * Takes `bytes` of Wasm memory from the current task's frame allocator (the one given with

@@ -342,3 +342,35 @@ Deno.test("`await t` on a task rejects with a TypeError naming yield* and start(
   assert.deepEqual(Object.keys(t).includes("then"), false);
   assert.equal(await start(t), 1);
 });
+
+Deno.test("`await` on any library operation rejects the same way", async () => {
+  const m = await import("../../mod.ts");
+  const child = task(function* () {
+    return 1;
+  });
+  const ops: [string, () => unknown][] = [
+    ["ready", () => m.ready(1)],
+    ["sleep", () => m.sleep(1)],
+    ["coAwait", () => m.coAwait(Promise.resolve(1))],
+    ["currentDomain", () => m.currentDomain()],
+    ["withDomain", () => m.withDomain(new m.CancellationDomain(), child())],
+    ["frameBuffer", () => m.frameBuffer(8)],
+    ["fork", () => m.fork(child())],
+    ["join", () => m.join(child())],
+    ["whenAll", () => m.whenAll(child())],
+    ["whenAllSettled", () => m.whenAllSettled(child())],
+    ["whenAny", () => m.whenAny(child())],
+    ["via", () => m.via(child(), m.inlineExecutor)],
+    ["spawn", () => m.spawn(m.inlineExecutor, child())],
+    ["schedule", () => m.schedule(m.inlineExecutor)],
+    ["Context.get", () => m.createContext("c", 1).get()],
+    ["Context.with", () => m.createContext("c", 1).with(2, child())],
+  ];
+  for (const [name, make] of ops) {
+    await assert.rejects(
+      Promise.resolve(make()),
+      (e: unknown) => e instanceof TypeError && /yield\*/.test((e as Error).message),
+      name,
+    );
+  }
+});

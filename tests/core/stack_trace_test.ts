@@ -149,3 +149,47 @@ Deno.test("stack: task() names and options are checked", () => {
     /name must be a string/,
   );
 });
+
+Deno.test("stack: through whenAll, whenAny and fork the group and the parent stay", async () => {
+  const { fork, join, whenAll, whenAny } = await import("../../mod.ts");
+  const failing = task(function* failing() {
+    yield* sleep(1);
+    throw new Error("member");
+  });
+  const idle = task(function* idle() {
+    yield* sleep(60_000);
+  });
+  const viaAll = task(function* viaAll() {
+    yield* whenAll(idle(), failing());
+  });
+  const viaAny = task(function* viaAny() {
+    yield* whenAny(failing(), idle());
+  });
+  const viaFork = task(function* viaFork() {
+    const f = yield* fork(failing());
+    yield* join(f);
+  });
+  const names = (e: unknown) => frames(e).map((l) => /^at (?:async )?(.+?)(?: \(|$)/.exec(l)![1]);
+  assert.deepEqual(names(await start(viaAll()).catch((e) => e)), [
+    "failing",
+    "whenAll",
+    "viaAll",
+    "start",
+  ]);
+  assert.deepEqual(names(await start(viaAny()).catch((e) => e)), [
+    "failing",
+    "whenAny",
+    "viaAny",
+    "start",
+  ]);
+  assert.deepEqual(names(await start(viaFork()).catch((e) => e)), [
+    "failing",
+    "join",
+    "viaFork",
+    "start",
+  ]);
+  assert.match(
+    String((await start(viaAll()).catch((e) => e)).stack),
+    /at async whenAll \(index 1\)/,
+  );
+});
