@@ -7,6 +7,7 @@
  */
 
 import type { Suspension } from "../core/_runtime.ts";
+import { installThenTrap } from "../core/_then_trap.ts";
 import type { CoroutineHandle, Operation } from "../core/awaitable.ts";
 import { CancellableAwaiter } from "../cancellation/_cancellable_awaiter.ts";
 import type { End } from "./_source.ts";
@@ -68,6 +69,8 @@ export class EmitOperation<T> implements Operation<void> {
     return run.emitter.prepare(this.#value)[Symbol.iterator]();
   }
 }
+
+installThenTrap(EmitOperation.prototype, "an Operation (a stream's emit)");
 
 /** The producer parked in `emit`, until the next pull. One per run, reused. */
 export class EmitWaiter<T> extends CancellableAwaiter<void> {

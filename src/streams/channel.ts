@@ -5,6 +5,7 @@
  */
 
 import type { Suspension } from "../core/_runtime.ts";
+import { installThenTrap } from "../core/_then_trap.ts";
 import type { Operation } from "../core/awaitable.ts";
 import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 import {
@@ -179,6 +180,9 @@ class ReceiveOperation<T> implements Operation<IteratorResult<T, undefined>> {
     return waiter[Symbol.iterator]() as Iterator<Suspension, IteratorResult<T, undefined>, unknown>;
   }
 }
+
+installThenTrap(SendOperation.prototype, "an Operation (Channel.send)");
+installThenTrap(ReceiveOperation.prototype, "an Operation (Channel.receive)");
 
 /** `forEach(channel, ...)`: one reused waiter, values without iterator results. */
 class ChannelSubscription<T> implements Subscription<T>, Operation<T | End> {

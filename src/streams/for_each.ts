@@ -5,6 +5,7 @@
  */
 
 import type { Suspension } from "../core/_runtime.ts";
+import { installThenTrap } from "../core/_then_trap.ts";
 import type { Awaitable, Operation } from "../core/awaitable.ts";
 import { Awaiter } from "../core/awaiter.ts";
 import { toOperation } from "../core/_operation.ts";
@@ -137,6 +138,8 @@ class ForEach<T> implements Operation<void> {
     if (threw) throw error;
   }
 }
+
+installThenTrap(ForEach.prototype, "an Operation (forEach)");
 
 /** A body's result as something `yield*` can run; a generator is used as it is. */
 function asOperation(result: unknown): Operation<unknown> {

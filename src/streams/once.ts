@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { Suspension } from "../core/_runtime.ts";
+import { installThenTrap } from "../core/_then_trap.ts";
 import type { Operation } from "../core/awaitable.ts";
 import { CancellableAwaiter } from "../cancellation/_cancellable_awaiter.ts";
 import {
@@ -106,8 +108,24 @@ export function once<T = Event>(
   target: EventTarget | EmitterLike,
   type: string | symbol,
 ): Operation<T> {
-  const kind = targetKind("once", target, type);
-  return {
-    [Symbol.iterator]: () => new Once<T>(kind, target, type)[Symbol.iterator](),
-  };
+  return new OnceOperation<T>(targetKind("once", target, type), target, type);
 }
+
+/** `once()`'s operation: each await waits for a new event, with its own listener. */
+class OnceOperation<T> implements Operation<T> {
+  readonly #kind: TargetKind;
+  readonly #target: unknown;
+  readonly #type: string | symbol;
+
+  constructor(kind: TargetKind, target: unknown, type: string | symbol) {
+    this.#kind = kind;
+    this.#target = target;
+    this.#type = type;
+  }
+
+  [Symbol.iterator](): Iterator<Suspension, T, unknown> {
+    return new Once<T>(this.#kind, this.#target, this.#type)[Symbol.iterator]();
+  }
+}
+
+installThenTrap(OnceOperation.prototype, "an Operation (once)");

@@ -339,3 +339,29 @@ Deno.test("Channel: frames are freed whichever way senders and receivers end", a
   await Promise.allSettled(waiters);
   assert.equal(defaultBytesInUse(), before);
 });
+
+Deno.test("streams: `await` on an operation rejects with a TypeError naming yield* and start()", async () => {
+  const { once, stream } = await import("../../mod.ts");
+  const ch = new Channel<number>(1);
+  let emitOp: unknown;
+  const s = stream<number>(function* (emit) {
+    emitOp = emit(1);
+    yield* emit(1);
+  });
+  await Array.fromAsync(s);
+  const ops: [string, unknown][] = [
+    ["Channel.send", ch.send(1)],
+    ["Channel.receive", ch.receive()],
+    ["forEach", forEach([1], function* () {})],
+    ["once", once(new EventTarget(), "x")],
+    ["emit", emitOp],
+  ];
+  for (const [name, op] of ops) {
+    await assert.rejects(
+      Promise.resolve(op),
+      (e: unknown) => e instanceof TypeError && /yield\*/.test((e as Error).message),
+      name,
+    );
+  }
+  assert.equal(ch.size, 0); // nothing ran
+});
