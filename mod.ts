@@ -97,6 +97,15 @@ export { frameBuffer } from "./src/memory/frame_buffer.ts";
 // Memory (issue 13): the checked mode for frameBuffer lifetimes.
 export { poisonFreedFrameBuffers } from "./src/memory/poison_freed_frame_buffers.ts";
 
+// Building blocks for real programs (0.2): cleanup, callback wrapping, limits, scopes, signals.
+export { shield } from "./src/cancellation/shield.ts";
+export { action } from "./src/bridges/action.ts";
+export { timeout } from "./src/cancellation/timeout.ts";
+export { TimeoutError } from "./src/cancellation/timeout_error.ts";
+export { Semaphore } from "./src/concurrency/semaphore.ts";
+export { AsyncScope } from "./src/concurrency/async_scope.ts";
+export { abortSignal } from "./src/cancellation/abort_signal.ts";
+
 // Streams (0.2): channels, sequences in and out of tasks, events.
 export { Channel } from "./src/streams/channel.ts";
 export { forEach } from "./src/streams/for_each.ts";

@@ -16,6 +16,15 @@ const examples: [file: string, what: string][] = [
   ],
   ["http_server.ts", "A local HTTP server: one task per request, cancelled when the client aborts"],
   [
+    "crawler.ts",
+    "A crawler: 4 requests at a time, a timeout each, all cancelled on the first fatal 500",
+  ],
+  [
+    "job_runner.ts",
+    "A job runner: 1000 jobs, 16 at a time, Ctrl-C mid-run, every file flushed through shield",
+  ],
+  ["event_wrapper.ts", "Wrapping a timer, an EventTarget and a callback API with action()"],
+  [
     "pipeline.ts",
     "A streaming pipeline: an HTTP body through forEach, split into lines by a stream(), " +
     "fanned out to 4 workers over a Channel, stopped by the client halfway",

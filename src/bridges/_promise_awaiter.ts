@@ -5,6 +5,9 @@
  */
 
 import { CancellableAwaiter } from "../cancellation/_cancellable_awaiter.ts";
+import type { CoroutineHandle } from "../core/awaitable.ts";
+
+const ignore = (): void => {};
 
 /**
  * Suspends until the promise settles, or until the ambient domain is cancelled: then it resumes
@@ -19,6 +22,13 @@ export class PromiseAwaiter<T> extends CancellableAwaiter<T> {
   constructor(promise: PromiseLike<T>) {
     super();
     this.#promise = promise;
+  }
+
+  /** In a domain cancelled already it fails at once; the promise's rejection is handled still. */
+  override awaitSuspend(handle: CoroutineHandle): boolean {
+    const suspended = super.awaitSuspend(handle);
+    if (!suspended) this.#promise.then(undefined, ignore);
+    return suspended;
   }
 
   protected begin(): void {

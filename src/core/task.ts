@@ -500,9 +500,12 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
   private _end(): void {
     this._state = DONE;
     this._gen = null;
+    const ext = this._ext;
+    if (ext !== null && ext.endListeners !== null) ext.ended();
     if (this._frame !== 0) this._freeFrame();
   }
 
+  /** Gives the frame (and the buffers it holds) back to the resource it came from. */
   private _freeFrame(): void {
     const frame = this._frame;
     this._frame = 0;

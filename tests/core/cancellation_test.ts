@@ -96,6 +96,16 @@ Deno.test("coAwait(promise) ignores the promise's outcome after cancellation, wi
   await new Promise((r) => setTimeout(r, 0));
 });
 
+Deno.test("coAwait(promise) in a domain cancelled already fails at once and still handles a rejection", async () => {
+  const domain = new CancellationDomain();
+  domain.cancel("gone");
+  let reject!: (e: unknown) => void;
+  const promise = new Promise((_, r) => (reject = r));
+  await assert.rejects(start(withDomain(domain, coAwait(promise))), CancelledError);
+  reject(new Error("late failure")); // an unhandled rejection would fail this test
+  await new Promise((r) => setTimeout(r, 0));
+});
+
 Deno.test("start's signal cancels the root domain, with the abort reason in the error", async () => {
   const controller = new AbortController();
   const t = task(function* () {
