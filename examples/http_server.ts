@@ -6,6 +6,11 @@
  *
  * Run: `deno run --allow-net=127.0.0.1 examples/http_server.ts`
  *
+ * The request's `signal` must abort only when the client goes away, so the repository's
+ * `deno.json` opts in to Deno's `no-legacy-abort` behaviour (without it, Deno 2.9 also aborts it
+ * after every successful response and prints a warning); outside this repository, pass
+ * `--unstable-no-legacy-abort`.
+ *
  * @module
  */
 

@@ -84,3 +84,26 @@ export function prng(seed: number): () => number {
     return (t ^ (t >>> 14)) >>> 0;
   };
 }
+
+/**
+ * Runs `body` collecting what is reported to the host (the "error" events `reportError`
+ * dispatches on globalThis) instead of failing the test; waits one macrotask for reports made
+ * after the current job. `body` also gets the list as it fills.
+ */
+export async function capturingReports<T>(
+  body: (reported: unknown[]) => Promise<T> | T,
+): Promise<{ value: T; reported: unknown[] }> {
+  const reported: unknown[] = [];
+  const onError = (event: ErrorEvent) => {
+    event.preventDefault();
+    reported.push(event.error);
+  };
+  globalThis.addEventListener("error", onError);
+  try {
+    const value = await body(reported);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return { value, reported };
+  } finally {
+    globalThis.removeEventListener("error", onError);
+  }
+}

@@ -43,7 +43,8 @@ async function compile(): Promise<Uint8Array> {
   try {
     const out = `${dir}/heap.wasm`;
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", ASC, ...entries(), "-o", out, ...FLAGS],
+      // wasm/deno.json owns the lockfile that pins the compiler's own dependencies (binaryen).
+      args: ["run", "-A", "--config", "wasm/deno.json", ASC, ...entries(), "-o", out, ...FLAGS],
       cwd: root,
       stdout: "piped",
       stderr: "piped",

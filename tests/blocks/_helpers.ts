@@ -37,25 +37,6 @@ export function tick(ms = 0): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Collects what `reportError` reports while `body` runs, instead of failing the test. */
-export async function capturingReports<T>(
-  body: () => Promise<T> | T,
-): Promise<{ value: T; reported: unknown[] }> {
-  const reported: unknown[] = [];
-  const onError = (event: ErrorEvent) => {
-    event.preventDefault();
-    reported.push(event.error);
-  };
-  globalThis.addEventListener("error", onError);
-  try {
-    const value = await body();
-    await tick();
-    return { value, reported };
-  } finally {
-    globalThis.removeEventListener("error", onError);
-  }
-}
-
 /** `await op` (a common slip) must reject with a TypeError naming `yield*`, not run silently. */
 export async function assertAwaitRejected(op: unknown): Promise<void> {
   const error = await Promise.resolve(op).then(() => null, (e: unknown) => e);
@@ -63,3 +44,5 @@ export async function assertAwaitRejected(op: unknown): Promise<void> {
     throw new Error(`await on ${String(op)} did not reject with a TypeError naming yield*`);
   }
 }
+
+export { capturingReports } from "../_helpers.ts";

@@ -20,23 +20,7 @@ import {
   task,
   withDomain,
 } from "../../mod.ts";
-import { defaultBytesInUse } from "../_helpers.ts";
-
-/** Runs `body` recording what is reported to the host (an "error" event on globalThis). */
-async function capturingReports(body: (reported: unknown[]) => Promise<void>): Promise<void> {
-  const reported: unknown[] = [];
-  const onError = (event: ErrorEvent) => {
-    event.preventDefault();
-    reported.push(event.error);
-  };
-  globalThis.addEventListener("error", onError);
-  try {
-    await body(reported);
-    await new Promise((r) => setTimeout(r, 0)); // reports are made after the current job
-  } finally {
-    globalThis.removeEventListener("error", onError);
-  }
-}
+import { capturingReports, defaultBytesInUse } from "../_helpers.ts";
 
 const thrower = (error: Error): CancellationListener => ({
   onCancel() {
@@ -44,8 +28,8 @@ const thrower = (error: Error): CancellationListener => ({
   },
 });
 
-Deno.test("cancel() tells every listener, then rethrows the one error a listener threw", () =>
-  capturingReports(async (reported) => {
+Deno.test("cancel() tells every listener, then rethrows the one error a listener threw", async () => {
+  await capturingReports(async (reported) => {
     const domain = new CancellationDomain();
     const told: string[] = [];
     const boom = new Error("listener boom");
@@ -58,7 +42,8 @@ Deno.test("cancel() tells every listener, then rethrows the one error a listener
     domain.cancel(); // cancelling again does nothing, throws nothing
     await Promise.resolve();
     assert.deepEqual(reported, [], "thrown to the caller, not also reported");
-  }));
+  });
+});
 
 Deno.test("cancel() throws an AggregateError when several listeners threw", () => {
   const domain = new CancellationDomain();
@@ -73,8 +58,8 @@ Deno.test("cancel() throws an AggregateError when several listeners threw", () =
   });
 });
 
-Deno.test("a cancellation from a parent domain reports a child listener's error and completes", () =>
-  capturingReports(async (reported) => {
+Deno.test("a cancellation from a parent domain reports a child listener's error and completes", async () => {
+  await capturingReports(async (reported) => {
     const parent = new CancellationDomain();
     const child = new CancellationDomain(parent);
     const grandchild = new CancellationDomain(child);
@@ -89,7 +74,8 @@ Deno.test("a cancellation from a parent domain reports a child listener's error 
     assert.equal(grandchild.reason, "stop");
     await new Promise((r) => setTimeout(r, 0));
     assert.deepEqual(reported, [boom]);
-  }));
+  });
+});
 
 Deno.test("every domain of the tree is cancelled before any listener runs", () => {
   const parent = new CancellationDomain();
@@ -101,8 +87,8 @@ Deno.test("every domain of the tree is cancelled before any listener runs", () =
   assert.deepEqual(seen, [true]);
 });
 
-Deno.test("a cancellation from an AbortSignal reports a listener's error; abort() does not throw", () =>
-  capturingReports(async (reported) => {
+Deno.test("a cancellation from an AbortSignal reports a listener's error; abort() does not throw", async () => {
+  await capturingReports(async (reported) => {
     const controller = new AbortController();
     const domain = new CancellationDomain(controller.signal);
     const boom = new Error("abort listener");
@@ -113,10 +99,11 @@ Deno.test("a cancellation from an AbortSignal reports a listener's error; abort(
     assert.deepEqual(told, ["aborted"]);
     await new Promise((r) => setTimeout(r, 0));
     assert.deepEqual(reported, [boom]);
-  }));
+  });
+});
 
-Deno.test("onCancel (library code, a parent) reports instead of throwing", () =>
-  capturingReports(async (reported) => {
+Deno.test("onCancel (library code, a parent) reports instead of throwing", async () => {
+  await capturingReports(async (reported) => {
     const domain = new CancellationDomain();
     const boom = new Error("x");
     domain.addListener(thrower(boom));
@@ -124,10 +111,11 @@ Deno.test("onCancel (library code, a parent) reports instead of throwing", () =>
     assert.equal(domain.reason, "from a parent");
     await new Promise((r) => setTimeout(r, 0));
     assert.deepEqual(reported, [boom]);
-  }));
+  });
+});
 
-Deno.test("a throwing listener next to suspended operations: every operation is cancelled, every finally runs", () =>
-  capturingReports(async (reported) => {
+Deno.test("a throwing listener next to suspended operations: every operation is cancelled, every finally runs", async () => {
+  await capturingReports(async (reported) => {
     const controller = new AbortController();
     const domain = new CancellationDomain(controller.signal);
     const boom = new Error("listener");
@@ -156,11 +144,12 @@ Deno.test("a throwing listener next to suspended operations: every operation is 
     assert.equal(loop.drain(), 1); // the stale hop does nothing
     await new Promise((r) => setTimeout(r, 0));
     assert.deepEqual(reported, [boom]);
-  }));
+  });
+});
 
 /** A custom awaitable whose stop() throws: CancellableAwaiter is private, so test it via sleep's. */
-Deno.test("an awaiter whose cleanup throws on cancellation still resumes its task", () =>
-  capturingReports(async (reported) => {
+Deno.test("an awaiter whose cleanup throws on cancellation still resumes its task", async () => {
+  await capturingReports(async (reported) => {
     const realClear = globalThis.clearTimeout;
     const boom = new Error("clearTimeout threw");
     const domain = new CancellationDomain();
@@ -190,10 +179,11 @@ Deno.test("an awaiter whose cleanup throws on cancellation still resumes its tas
     await p; // ...and the task was resumed all the same
     assert.deepEqual(log, ["cancelled", "finally"]);
     assert.deepEqual(reported, []);
-  }));
+  });
+});
 
-Deno.test("a custom awaitable's listener that resumes its task and then throws: the task still completes", () =>
-  capturingReports(async (reported) => {
+Deno.test("a custom awaitable's listener that resumes its task and then throws: the task still completes", async () => {
+  await capturingReports(async (reported) => {
     const controller = new AbortController();
     const boom = new Error("after resuming");
     class ResumeThenThrow implements CancellationListener {
@@ -221,7 +211,8 @@ Deno.test("a custom awaitable's listener that resumes its task and then throws: 
     assert.equal(await p, "resumed");
     await new Promise((r) => setTimeout(r, 0));
     assert.deepEqual(reported, [boom]);
-  }));
+  });
+});
 
 Deno.test("addListener of a non-listener is a TypeError at the call that names the fix", () => {
   const domain = new CancellationDomain();

@@ -17,7 +17,7 @@ import {
   whenAll,
   whenAny,
 } from "../../mod.ts";
-import { defaultBytesInUse } from "../_helpers.ts";
+import { capturingReports, defaultBytesInUse } from "../_helpers.ts";
 
 const DEPTH = 10_000;
 
@@ -150,13 +150,7 @@ Deno.test("a throwing finally 200 groups deep reaches syncAwait's caller when th
 
 Deno.test("a throwing finally deeper than the synchronous unwinding bound is reported, not lost", async () => {
   const before = defaultBytesInUse();
-  const reported: unknown[] = [];
-  const onError = (event: ErrorEvent) => {
-    event.preventDefault();
-    reported.push(event.error);
-  };
-  globalThis.addEventListener("error", onError);
-  try {
+  const { reported } = await capturingReports(() => {
     const bottom = task(function* (): Generator<Suspension, number, unknown> {
       try {
         yield* sleep(60_000);
@@ -169,11 +163,8 @@ Deno.test("a throwing finally deeper than the synchronous unwinding bound is rep
     // 1000 groups deep: past the bound, the bottom unwinds from the trampoline after its owner
     // ended, so syncAwait cannot throw it; it is reported instead.
     assert.throws(() => syncAwait(nestedAll(1000, bottom)), SyncAwaitError);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    assert.equal(reported.length, 1);
-    assert.match((reported[0] as Error).message, /from 1000 deep/);
-  } finally {
-    globalThis.removeEventListener("error", onError);
-  }
+  });
+  assert.equal(reported.length, 1);
+  assert.match((reported[0] as Error).message, /from 1000 deep/);
   assert.equal(defaultBytesInUse(), before);
 });

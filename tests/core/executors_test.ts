@@ -16,6 +16,7 @@ import {
   task,
   via,
 } from "../../mod.ts";
+import { capturingReports } from "../_helpers.ts";
 import { Fifo } from "../../src/executors/_fifo.ts";
 import { messageChannelQueue } from "../../src/executors/_message_channel_queue.ts";
 
@@ -257,14 +258,8 @@ Deno.test("schedule and via reject a non-executor at the call", () => {
 Deno.test("the MessageChannel macrotask queue runs in order, survives a throwing callback, and closes when idle", async () => {
   const execute = messageChannelQueue();
   const ran: number[] = [];
-  const reported: unknown[] = [];
-  const onError = (e: ErrorEvent) => {
-    e.preventDefault();
-    reported.push(e.error);
-  };
-  globalThis.addEventListener("error", onError);
-  try {
-    const boom = new Error("macrotask threw");
+  const boom = new Error("macrotask threw");
+  await capturingReports(async (reported) => {
     await new Promise<void>((resolve) => {
       execute(() => ran.push(1));
       execute(() => {
@@ -277,7 +272,5 @@ Deno.test("the MessageChannel macrotask queue runs in order, survives a throwing
     assert.deepEqual(reported, [boom]);
     // A second burst opens a new channel; the sanitizer checks that none is left open.
     await new Promise<void>((resolve) => execute(resolve));
-  } finally {
-    globalThis.removeEventListener("error", onError);
-  }
+  });
 });

@@ -25,7 +25,7 @@ import {
   whenAllSettled,
 } from "../../mod.ts";
 import { trampolineBacklog } from "../../src/core/_driver.ts";
-import { defaultBytesInUse, prng } from "../_helpers.ts";
+import { capturingReports, defaultBytesInUse, prng } from "../_helpers.ts";
 
 const SEED = Number(Deno.env.get("CORO_FAULT_SEED") ?? 0x5eed_f417);
 const FAULTS = 18;
@@ -228,17 +228,11 @@ function checkWorld(w: World, label: string): void {
   }
 }
 
-Deno.test("fault injection under syncAwait: 400 seeded trees", () => {
+Deno.test("fault injection under syncAwait: 400 seeded trees", async () => {
   const before = defaultBytesInUse();
-  const reported: unknown[] = [];
   let tasks = 0;
   let gaveUp = 0;
-  const onError = (e: ErrorEvent) => {
-    e.preventDefault();
-    reported.push(e.error);
-  };
-  globalThis.addEventListener("error", onError);
-  try {
+  const { reported } = await capturingReports(() => {
     for (let run = 0; run < 400; run++) {
       const w = world(SEED + run);
       const root = tree(w, 4);
@@ -257,9 +251,7 @@ Deno.test("fault injection under syncAwait: 400 seeded trees", () => {
       checkWorld(w, `seed ${SEED + run}`);
       assert.equal(trampolineBacklog(), 0, `seed ${SEED + run}: the trampoline drained`);
     }
-  } finally {
-    globalThis.removeEventListener("error", onError);
-  }
+  });
   assert.equal(defaultBytesInUse(), before, "no frame leaked");
   assert.deepEqual(reported.filter((e) => e !== injected), [], "nothing else reached the host");
   assert.ok(tasks > 3000, `enough tasks ran (${tasks})`);
@@ -269,13 +261,7 @@ Deno.test("fault injection under syncAwait: 400 seeded trees", () => {
 
 Deno.test("fault injection under start with the host's event loop: 150 seeded trees", async () => {
   const before = defaultBytesInUse();
-  const reported: unknown[] = [];
-  const onError = (e: ErrorEvent) => {
-    e.preventDefault();
-    reported.push(e.error);
-  };
-  globalThis.addEventListener("error", onError);
-  try {
+  const { reported } = await capturingReports(async () => {
     for (let run = 0; run < 150; run++) {
       const w = world(SEED ^ (run * 7919));
       // Late work runs from real macrotasks here, as the host would run it.
@@ -290,9 +276,7 @@ Deno.test("fault injection under start with the host's event loop: 150 seeded tr
       assert.equal(settled, 1);
       checkWorld(w, `seed ${SEED ^ (run * 7919)}`);
     }
-  } finally {
-    globalThis.removeEventListener("error", onError);
-  }
+  });
   assert.equal(defaultBytesInUse(), before, "no frame leaked");
   assert.deepEqual(reported.filter((e) => e !== injected), [], "nothing else reached the host");
 });
