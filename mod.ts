@@ -105,3 +105,11 @@ export { TimeoutError } from "./src/cancellation/timeout_error.ts";
 export { Semaphore } from "./src/concurrency/semaphore.ts";
 export { AsyncScope } from "./src/concurrency/async_scope.ts";
 export { abortSignal } from "./src/cancellation/abort_signal.ts";
+
+// Streams (0.2): channels, sequences in and out of tasks, events.
+export { Channel } from "./src/streams/channel.ts";
+export { forEach } from "./src/streams/for_each.ts";
+export { type Stream, stream } from "./src/streams/stream.ts";
+export { once } from "./src/streams/once.ts";
+export { on } from "./src/streams/on.ts";
+export type { EmitterLike } from "./src/streams/_emitter.ts";

@@ -49,3 +49,6 @@ export function optional<K extends keyof OptionalApi>(
   for (const n of names) if (ns[n] === undefined) return undefined;
   return ns as Pick<OptionalApi, K>;
 }
+
+// Streams (issue 12): channels and streams for bench/streams.ts.
+export { Channel, forEach, stream, whenAll } from "../mod.ts";

@@ -2,8 +2,8 @@
  * Orchestrator of the benchmark suite: `deno task bench` (full run, writes `bench/RESULTS.md`),
  * `deno task bench --quick` (smoke test, under a minute, prints the report without writing it
  * unless `--write` is given), `--only=W1,W2,...` to run a subset (ids: W1 W2 W4 Solo W5 W6 JSON
- * Decode Storm W3; W1 includes W1b; Decode includes its GC grid; Solo re-measures the core
- * contenders of W1/W1b/W2/W4 one per fresh process).
+ * Decode Storm Streams W3; W1 includes W1b; Decode includes its GC grid; Solo re-measures the
+ * core contenders of W1/W1b/W2/W4 one per fresh process).
  *
  * Every workload checks that all contenders agree before timing; see `_harness.ts` for the method.
  *
@@ -47,6 +47,7 @@ import {
 import { stormGrid } from "./storm.ts";
 import { depthGrid, depthResults } from "./depth.ts";
 import { runChild } from "./_child.ts";
+import { expectedSum, ITEMS, ROW, streamContenders, streamHeapGrid } from "./streams.ts";
 
 const CORO = "@coro/task (Awaiter)";
 const onlyArg = Deno.args.find((a) => a.startsWith("--only="));
@@ -239,6 +240,36 @@ if (want("Decode")) {
 }
 
 if (want("Storm")) grids.push(await stormGrid());
+
+if (want("Streams")) {
+  const rows = await verifyAndMeasure("Streams", streamContenders(), expectedSum(ITEMS), {
+    sampleMs: QUICK ? 4 : 20,
+  });
+  tables.push({
+    id: "Streams",
+    title: "values from one coroutine to another on one thread (issue 12)",
+    about: `ns per value (${ITEMS.toLocaleString("en-US")} numbers per run, summed by the ` +
+      "consumer). Channels: a sender task and a receiver task under `whenAll`; `stream()`: a " +
+      "producer task consumed by `forEach` in a task, or by `for await`.",
+    rows,
+    asyncRef: ROW.asyncGen,
+    rawRef: ROW.effection,
+  });
+  const vsAsyncGen = (row: string) => nsOf(rows, row) / nsOf(rows, ROW.asyncGen);
+  target("Streams: Channel(0) hand-off ≤ 0.5× async function*", vsAsyncGen(ROW.chan0), 0.5, "×");
+  target("Streams: Channel(64) hand-off ≤ 0.5× async function*", vsAsyncGen(ROW.chan64), 0.5, "×");
+  target(
+    "Streams: forEach over stream() ≤ 0.5× async function*",
+    vsAsyncGen(ROW.streamForEach),
+    0.5,
+    "×",
+  );
+  const { grid, bytes } = await streamHeapGrid();
+  grids.push(grid);
+  for (const row of [ROW.chan0, ROW.chan64, ROW.streamForEach]) {
+    target(`Streams: ${row} allocates 0 bytes/value`, bytes.get(row) ?? NaN, 0.3, "B");
+  }
+}
 
 if (want("W3")) {
   grids.push(await depthGrid());

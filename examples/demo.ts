@@ -24,6 +24,11 @@ const examples: [file: string, what: string][] = [
     "A job runner: 1000 jobs, 16 at a time, Ctrl-C mid-run, every file flushed through shield",
   ],
   ["event_wrapper.ts", "Wrapping a timer, an EventTarget and a callback API with action()"],
+  [
+    "pipeline.ts",
+    "A streaming pipeline: an HTTP body through forEach, split into lines by a stream(), " +
+    "fanned out to 4 workers over a Channel, stopped by the client halfway",
+  ],
 ];
 
 for (const [file, what] of examples) {
