@@ -106,6 +106,12 @@ let epoch = 0;
 export class CancellationDomain implements CancellationListener, Disposable {
   #cancelled = false;
   #reason: unknown = undefined;
+  /**
+   * The one listener while there is only one (the common case: the operation suspended in this
+   * domain), kept out of the set so that adding and removing it allocates nothing. Non-null only
+   * while `#listeners` is empty, so registration order is kept.
+   */
+  #single: CancellationListener | null = null;
   #listeners: Set<CancellationListener> | null = null;
   /** The children that have something to tell; see the module documentation. */
   #children: Set<CancellationDomain> | null = null;
@@ -220,13 +226,24 @@ export class CancellationDomain implements CancellationListener, Disposable {
       listener.onCancel(this.#reason);
       return;
     }
-    (this.#listeners ??= new Set()).add(listener);
+    const single = this.#single;
+    if (single === null && (this.#listeners === null || this.#listeners.size === 0)) {
+      this.#single = listener;
+    } else {
+      const set = this.#listeners ??= new Set();
+      if (single !== null) {
+        set.add(single);
+        this.#single = null;
+      }
+      set.add(listener);
+    }
     if (!this.#linked) CancellationDomain.#link(this);
   }
 
   /** Removes a listener; removing one that is not registered does nothing. */
   removeListener(listener: CancellationListener): void {
-    this.#listeners?.delete(listener);
+    if (this.#single === listener) this.#single = null;
+    else this.#listeners?.delete(listener);
   }
 
   /**
@@ -272,10 +289,12 @@ export class CancellationDomain implements CancellationListener, Disposable {
     let errors: unknown[] | null = null;
     let descendants: unknown[] | null = null;
     for (let i = 0; i < domains.length; i++) {
+      const single = domains[i].#single;
       const listeners = domains[i].#listeners;
+      domains[i].#single = null;
       domains[i].#listeners = null;
-      if (listeners === null) continue;
-      for (const listener of listeners) {
+      if (single === null && listeners === null) continue;
+      for (const listener of single !== null ? [single] : listeners!) {
         try {
           listener.onCancel(reason);
         } catch (error) {
@@ -365,7 +384,8 @@ export class CancellationDomain implements CancellationListener, Disposable {
 
   /** Whether it has listeners or a signal of its own (not counting children). */
   #tellsOwn(): boolean {
-    return (this.#listeners !== null && this.#listeners.size > 0) || this.#controller !== null;
+    return this.#single !== null || (this.#listeners !== null && this.#listeners.size > 0) ||
+      this.#controller !== null;
   }
 
   #detach(): void {

@@ -213,3 +213,28 @@ Deno.test("sleep validates its argument", () => {
   assert.throws(() => sleep(-1), RangeError);
   assert.throws(() => sleep(NaN), RangeError);
 });
+
+Deno.test("listeners are told once each, in registration order, however they came and went", () => {
+  const told: string[] = [];
+  const l = (name: string) => ({ onCancel: () => void told.push(name) });
+  const [a, b, c, d] = ["a", "b", "c", "d"].map(l);
+  const one = new CancellationDomain();
+  one.addListener(a);
+  one.addListener(b);
+  one.removeListener(a);
+  one.addListener(c);
+  one.addListener(c); // twice: told once
+  one.cancel();
+  assert.deepEqual(told, ["b", "c"]);
+  told.length = 0;
+  const two = new CancellationDomain();
+  two.addListener(a);
+  two.removeListener(a);
+  two.addListener(b);
+  two.removeListener(d); // not registered: nothing
+  two.addListener(c);
+  two.addListener(d);
+  two.removeListener(c);
+  two.cancel();
+  assert.deepEqual(told, ["b", "d"]);
+});
