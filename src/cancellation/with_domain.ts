@@ -5,7 +5,7 @@
  */
 
 import { toOperation } from "../core/_operation.ts";
-import { rt, type Suspension } from "../core/_runtime.ts";
+import { rt, type RunningDriver, type Suspension } from "../core/_runtime.ts";
 import type { Awaitable, Operation } from "../core/awaitable.ts";
 import { installThenTrap } from "../core/_then_trap.ts";
 import { CancellationDomain, type CancellationListener } from "./cancellation_domain.ts";
@@ -20,6 +20,8 @@ class WithDomain<T>
   readonly #operation: Operation<T>;
   #inner: Iterator<Suspension, T, unknown> | null = null;
   #outer: CancellationDomain | null = null;
+  /** The driver whose root domain this waits for, while nobody has made it. */
+  #root: RunningDriver | null = null;
   #entered = false;
 
   constructor(domain: CancellationDomain, operation: Operation<T>) {
@@ -56,12 +58,14 @@ class WithDomain<T>
     const outer = driver.ambient;
     if (!this.#entered) {
       this.#entered = true;
-      // Structured: no inner domain escapes its parent's cancellation, the root's included (made
-      // now if nobody asked for it yet: whoever takes it later must reach this one).
-      const parent = driver.domain();
-      if (parent !== this.#domain) {
-        this.#outer = parent;
-        parent.addListener(this);
+      // Structured: no inner domain escapes its parent's cancellation, the root's included:
+      // one nobody has made yet links this when it is made (whoever takes it must reach this).
+      if (outer === null) {
+        this.#root = driver;
+        driver.listenToRoot(this);
+      } else if (outer !== this.#domain) {
+        this.#outer = outer;
+        outer.addListener(this);
       }
     }
     driver.ambient = this.#domain;
@@ -86,6 +90,8 @@ class WithDomain<T>
   #leave(): void {
     this.#outer?.removeListener(this);
     this.#outer = null;
+    this.#root?.stopListeningToRoot(this);
+    this.#root = null;
   }
 }
 

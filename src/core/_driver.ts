@@ -47,7 +47,10 @@ import {
 import type { CoroutineHandle } from "./awaitable.ts";
 import { AwaitOp } from "./awaiter.ts";
 import { reportError } from "./_report.ts";
-import { CancellationDomain } from "../cancellation/cancellation_domain.ts";
+import {
+  CancellationDomain,
+  type CancellationListener,
+} from "../cancellation/cancellation_domain.ts";
 import { CancelledError } from "../cancellation/cancelled_error.ts";
 import type { Executor } from "../executors/executor.ts";
 import type { MemoryResource } from "../memory/memory_resource.ts";
@@ -109,6 +112,8 @@ export class Driver implements RunningDriver, HandleOwner {
   affinity: Affinity | null = null;
   #state = State.Suspended;
   #root: CancellationDomain | null;
+  /** Listeners waiting for the root domain to be made (see `listenToRoot`). */
+  #rootListeners: CancellationListener[] | null = null;
   #ownsRoot = false;
   #mode = Resume.Next;
   #input: unknown = undefined;
@@ -140,10 +145,28 @@ export class Driver implements RunningDriver, HandleOwner {
   /** The root's domain, made now if nobody needed it before; it is the ambient one at once. */
   rootDomain(): CancellationDomain {
     if (this.#root === null) {
-      this.#root = new CancellationDomain();
+      const root = this.#root = new CancellationDomain();
+      const waiting = this.#rootListeners;
+      this.#rootListeners = null;
+      if (waiting !== null) { for (const listener of waiting) root.addListener(listener); }
       this.#ownsRoot = true;
     }
     return this.#root;
+  }
+
+  listenToRoot(listener: CancellationListener): void {
+    if (this.#root !== null) this.#root.addListener(listener);
+    else (this.#rootListeners ??= []).push(listener);
+  }
+
+  stopListeningToRoot(listener: CancellationListener): void {
+    if (this.#root !== null) {
+      this.#root.removeListener(listener);
+      return;
+    }
+    const waiting = this.#rootListeners;
+    const i = waiting === null ? -1 : waiting.lastIndexOf(listener);
+    if (i >= 0) waiting!.splice(i, 1);
   }
 
   /** The ambient domain (the root's, made now, if no other is in force). */

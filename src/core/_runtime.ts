@@ -9,7 +9,10 @@
  * @module
  */
 
-import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
+import type {
+  CancellationDomain,
+  CancellationListener,
+} from "../cancellation/cancellation_domain.ts";
 import type { MemoryResource } from "../memory/memory_resource.ts";
 
 /**
@@ -95,6 +98,13 @@ export interface RunningDriver {
   readonly destroying: boolean;
   /** The ambient domain, making the root domain now if nobody needed it before. */
   domain(): CancellationDomain;
+  /**
+   * Links `listener` to the root domain: now if it exists, else when it is made (so that a
+   * `withDomain` inside a root nobody asked the domain of costs no domain).
+   */
+  listenToRoot(listener: CancellationListener): void;
+  /** Undoes {@linkcode RunningDriver.listenToRoot}. */
+  stopListeningToRoot(listener: CancellationListener): void;
 }
 
 /** The driver a suspension belongs to, as its handle (`AwaitOp`) sees it. */

@@ -68,8 +68,6 @@ export function callSite(skip: (...args: never[]) => unknown): string {
 
 /** Records that `error` left the task described by `info`. */
 export function noteTask(error: unknown, info: TaskInfo | undefined): void {
-  // One CancelledError serves every operation a domain cancels: no one task's chain is its own.
-  if (error instanceof CancelledError) return;
   const name = info?.name || "<anonymous task>";
   addFrame(error, info?.site ? `async ${name} (${info.site})` : `async ${name}`);
 }
@@ -88,7 +86,8 @@ export function addFrame(error: unknown, frame: string): void {
 }
 
 function traceOf(error: unknown): Trace | undefined {
-  if (!(error instanceof Error)) return undefined;
+  // One CancelledError serves every operation a domain cancels: no one chain is its own.
+  if (!(error instanceof Error) || error instanceof CancelledError) return undefined;
   return traces.get(error) ?? install(error);
 }
 
