@@ -20,7 +20,8 @@
  *
  * | from       | event                                              | to         |
  * |------------|----------------------------------------------------|------------|
- * | SUSPENDED  | `drive()` (first run, a queued wake, a transfer)   | RUNNING    |
+ * | FRESH      | `drive()`: the root operation's iterator is taken  | RUNNING    |
+ * | SUSPENDED  | `drive()` (a queued wake, a transfer)              | RUNNING    |
  * | RUNNING    | an awaitable is not ready: `awaitSuspend(op)`      | SUSPENDING |
  * | SUSPENDING | it returned `false`/its own handle, threw, returned junk, or resumed `op` inside | RUNNING |
  * | SUSPENDING | it returned `true`/`void`/another handle           | SUSPENDED  |
@@ -44,7 +45,7 @@ import {
   type RunningDriver,
   type Suspension,
 } from "./_runtime.ts";
-import type { CoroutineHandle } from "./awaitable.ts";
+import type { CoroutineHandle, Operation } from "./awaitable.ts";
 import { AwaitOp } from "./awaiter.ts";
 import { reportError } from "./_report.ts";
 import {
@@ -74,6 +75,8 @@ const enum Resume {
 }
 
 const enum State {
+  /** Made with an operation whose iterator is taken when it first runs (see `_root.ts`). */
+  Fresh,
   Suspended,
   Running,
   Suspending,
@@ -95,7 +98,7 @@ export class Driver implements RunningDriver, HandleOwner {
    * (null: the root domain, made on demand) and the context at its base. One array rather than
    * three: a suspended root holds one.
    */
-  readonly #stack: (Segment | CancellationDomain | ContextFrame | null)[];
+  readonly #stack: (Segment | Operation<unknown> | CancellationDomain | ContextFrame | null)[];
   /** The ambient domain right now; `withDomain` changes it while its operation runs. */
   ambient: CancellationDomain | null = null;
   /** The context values in force right now; `Context.with` changes them. */
@@ -112,8 +115,8 @@ export class Driver implements RunningDriver, HandleOwner {
   affinity: Affinity | null = null;
   #state = State.Suspended;
   #root: CancellationDomain | null;
-  /** Listeners waiting for the root domain to be made (see `listenToRoot`). */
-  #rootListeners: CancellationListener[] | null = null;
+  /** Listeners waiting for the root domain to be made (see `listenToRoot`); one, most often. */
+  #rootListeners: CancellationListener | CancellationListener[] | null = null;
   #ownsRoot = false;
   #mode = Resume.Next;
   #input: unknown = undefined;
@@ -126,14 +129,17 @@ export class Driver implements RunningDriver, HandleOwner {
    * @param completion Told when the root ends.
    * @param context The context values the root starts with.
    * @param resource The allocator environment the root starts in.
+   * @param fresh Whether `root` is an operation whose iterator is to be taken when it first runs.
    */
   constructor(
-    root: Segment,
+    root: Segment | Operation<unknown>,
     domain: CancellationDomain | null,
     completion: Completion,
     context: ContextFrame | null,
     resource: MemoryResource | null,
+    fresh: boolean,
   ) {
+    if (fresh) this.#state = State.Fresh;
     this.resource = this.baseResource = resource;
     // Literals of one element: a first push() would reserve room for many, per suspended root.
     this.#stack = [root, domain, context];
@@ -148,15 +154,19 @@ export class Driver implements RunningDriver, HandleOwner {
       const root = this.#root = new CancellationDomain();
       const waiting = this.#rootListeners;
       this.#rootListeners = null;
-      if (waiting !== null) { for (const listener of waiting) root.addListener(listener); }
+      if (Array.isArray(waiting)) { for (const listener of waiting) root.addListener(listener); }
+      else if (waiting !== null) root.addListener(waiting);
       this.#ownsRoot = true;
     }
     return this.#root;
   }
 
   listenToRoot(listener: CancellationListener): void {
+    const waiting = this.#rootListeners;
     if (this.#root !== null) this.#root.addListener(listener);
-    else (this.#rootListeners ??= []).push(listener);
+    else if (waiting === null) this.#rootListeners = listener;
+    else if (Array.isArray(waiting)) waiting.push(listener);
+    else this.#rootListeners = [waiting, listener];
   }
 
   stopListeningToRoot(listener: CancellationListener): void {
@@ -165,8 +175,11 @@ export class Driver implements RunningDriver, HandleOwner {
       return;
     }
     const waiting = this.#rootListeners;
-    const i = waiting === null ? -1 : waiting.lastIndexOf(listener);
-    if (i >= 0) waiting!.splice(i, 1);
+    if (waiting === listener) this.#rootListeners = null;
+    else if (Array.isArray(waiting)) {
+      const i = waiting.lastIndexOf(listener);
+      if (i >= 0) waiting.splice(i, 1);
+    }
   }
 
   /** The ambient domain (the root's, made now, if no other is in force). */
@@ -232,12 +245,15 @@ export class Driver implements RunningDriver, HandleOwner {
 
   /** Runs until the root suspends or ends; returns a driver to transfer to, if any. */
   drive(): Driver | null {
-    if (this.#state !== State.Suspended) return null; // finished, or already on the stack below
+    const state = this.#state;
+    // Finished, or already on the native stack below (a transfer back into awaitSuspend).
+    if (state !== State.Suspended && state !== State.Fresh) return null;
     const outer = rt.driver;
     rt.driver = this;
     this.#state = State.Running;
     this.handle = null;
     try {
+      if (state === State.Fresh) this.#stack[0] = startRoot(this.#stack[0] as Operation<unknown>);
       return this.#loop();
     } finally {
       rt.driver = outer;
@@ -365,6 +381,19 @@ export class Driver implements RunningDriver, HandleOwner {
     // which (as in JavaScript) replaces the unwinding and travels to the awaiter.
     if (this.destroying && !threw) this.#mode = Resume.Return;
     return false;
+  }
+}
+
+/** The root operation's iterator; if taking it throws, a root that throws that at its first step. */
+function startRoot(operation: Operation<unknown>): Segment {
+  try {
+    return operation[Symbol.iterator]();
+  } catch (error) {
+    return {
+      next(): never {
+        throw error;
+      },
+    };
   }
 }
 

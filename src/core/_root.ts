@@ -20,47 +20,6 @@ interface LaunchableTask extends Iterator<Suspension, unknown, unknown> {
   _launch(): void;
 }
 
-/** Starts a non-task operation lazily: its iterator is taken on the root's first resume. */
-class LazyRoot implements Iterator<Suspension, unknown, unknown> {
-  #operation: Operation<unknown> | null;
-  #inner: Iterator<Suspension, unknown, unknown> | null = null;
-
-  constructor(operation: Operation<unknown>) {
-    this.#operation = operation;
-  }
-
-  next(input?: unknown): IteratorResult<Suspension, unknown> {
-    if (this.#inner === null) {
-      const operation = this.#operation!;
-      this.#operation = null;
-      this.#inner = operation[Symbol.iterator]();
-    }
-    return this.#inner.next(input);
-  }
-
-  throw(error: unknown): IteratorResult<Suspension, unknown> {
-    const inner = this.#inner;
-    if (inner === null) {
-      this.#operation = null; // never started: it never will
-      throw error;
-    }
-    if (typeof inner.throw !== "function") {
-      inner.return?.();
-      throw error;
-    }
-    return inner.throw(error);
-  }
-
-  return(value?: unknown): IteratorResult<Suspension, unknown> {
-    this.#operation = null;
-    return this.#inner?.return?.(value) ?? { done: true, value };
-  }
-
-  toString(): string {
-    return String(this.#operation ?? this.#inner);
-  }
-}
-
 /**
  * Makes the driver of a new root coroutine running `operation`. A `Task` is checked now (it must
  * be armed: a `TaskStateError` is thrown here, before anything started) and is its own root;
@@ -77,13 +36,17 @@ export function newRoot(
   domain: CancellationDomain | null,
   completion: Completion,
 ): Driver {
-  let root: Iterator<Suspension, unknown, unknown>;
-  if (isTask(operation)) {
-    (operation as unknown as LaunchableTask)._launch();
-    root = operation as unknown as LaunchableTask;
-  } else {
-    root = new LazyRoot(operation);
-  }
+  const task = isTask(operation);
+  if (task) (operation as unknown as LaunchableTask)._launch();
   const creator = rt.driver;
-  return new Driver(root, domain, completion, creator?.context ?? null, creator?.resource ?? null);
+  // A task is its own root segment; anything else is kept as the operation, whose iterator the
+  // driver takes when it first runs it (no wrapper object per root).
+  return new Driver(
+    operation,
+    domain,
+    completion,
+    creator?.context ?? null,
+    creator?.resource ?? null,
+    !task,
+  );
 }
