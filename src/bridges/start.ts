@@ -4,7 +4,8 @@
  * @module
  */
 
-import { type Completion, runNow, runOn } from "../core/_driver.ts";
+import type { Completion } from "../core/_driver.ts";
+import { runNow, runOn } from "../core/_trampoline.ts";
 import { isTask } from "../core/_runtime.ts";
 import { callSite, noteBridge } from "../core/_stack.ts";
 import { newRoot } from "../core/_root.ts";

@@ -4,7 +4,8 @@
  * @module
  */
 
-import { type Completion, type Driver, runUntilBlocked } from "../core/_driver.ts";
+import type { Completion, Driver } from "../core/_driver.ts";
+import { runUntilBlocked } from "../core/_trampoline.ts";
 import { newRoot } from "../core/_root.ts";
 import { callSite, noteBridge } from "../core/_stack.ts";
 import { describeAwaitable, toOperation } from "../core/_operation.ts";

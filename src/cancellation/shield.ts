@@ -5,7 +5,8 @@
  * @module
  */
 
-import { type Completion, type Driver, runNow } from "../core/_driver.ts";
+import type { Completion, Driver } from "../core/_driver.ts";
+import { runNow } from "../core/_trampoline.ts";
 import { destroyRoot } from "../concurrency/_unwind.ts";
 import { toOperation } from "../core/_operation.ts";
 import { newRoot } from "../core/_root.ts";

@@ -25,7 +25,8 @@
  * @module
  */
 
-import { type Completion, type Driver, runNow } from "../core/_driver.ts";
+import type { Completion, Driver } from "../core/_driver.ts";
+import { runNow } from "../core/_trampoline.ts";
 import { newRoot } from "../core/_root.ts";
 import { addFrame } from "../core/_stack.ts";
 import { ForkedImpl } from "./_forked.ts";

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { type Completion, runNow } from "../core/_driver.ts";
+import type { Completion } from "../core/_driver.ts";
+import { runNow } from "../core/_trampoline.ts";
 import { toOperation } from "../core/_operation.ts";
 import { newRoot } from "../core/_root.ts";
 import type { Awaitable, CoroutineHandle, Operation } from "../core/awaitable.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { runNow } from "../core/_driver.ts";
+import { runNow } from "../core/_trampoline.ts";
 import { newRoot } from "../core/_root.ts";
 import { LazyOperation } from "../core/_lazy_operation.ts";
 import { ForkedImpl, ForkScope } from "./_forked.ts";

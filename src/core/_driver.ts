@@ -38,8 +38,6 @@ import {
   type DetachedTask,
   EXECUTOR_OF,
   type HandleOwner,
-  isTask,
-  OWNER_SIGNAL,
   PUSH_SIGNAL,
   rt,
   type RunningDriver,
@@ -48,6 +46,8 @@ import {
 import type { CoroutineHandle, Operation } from "./awaitable.ts";
 import { AwaitOp } from "./awaiter.ts";
 import { reportError } from "./_report.ts";
+import { type Drivable, hop, runChain, schedule } from "./_trampoline.ts";
+import { badDecision, isDecision, plainYieldError } from "./_await_protocol.ts";
 import {
   CancellationDomain,
   type CancellationListener,
@@ -92,7 +92,7 @@ export interface Affinity {
 }
 
 /** Runs one root coroutine. */
-export class Driver implements RunningDriver, HandleOwner {
+export class Driver implements RunningDriver, HandleOwner, Drivable {
   /**
    * The explicit stack, three slots per segment: the segment, the ambient domain at its base
    * (null: the root domain, made on demand) and the context at its base. One array rather than
@@ -407,26 +407,6 @@ function resumeAbruptly(top: Segment, mode: Resume, input: unknown): IteratorRes
   return { done: true, value: input };
 }
 
-/** What `awaitSuspend` may return: `void`, a boolean, or a coroutine handle. */
-function isDecision(value: unknown): boolean {
-  return value === undefined || value === true || value === false || value instanceof AwaitOp ||
-    (typeof value === "object" && value !== null &&
-      typeof (value as Partial<CoroutineHandle>).resume === "function" &&
-      typeof (value as { then?: unknown }).then !== "function");
-}
-
-function badDecision(value: unknown): TypeError {
-  const got = value === null
-    ? "null"
-    : typeof value === "object"
-    ? typeof (value as { then?: unknown }).then === "function" ? "a Promise" : "an object"
-    : `${typeof value} ${String(value)}`;
-  return new TypeError(
-    `awaitSuspend() returned ${got}: it must return nothing or a boolean (true: stay ` +
-      "suspended, false: resume now) or a CoroutineHandle to transfer to",
-  );
-}
-
 /** A handle from elsewhere (not one of ours): resume it its own way, reporting what it throws. */
 function resumeElsewhere(handle: unknown): void {
   if (handle instanceof AwaitOp) {
@@ -438,177 +418,4 @@ function resumeElsewhere(handle: unknown): void {
   } catch (error) {
     reportError(error);
   }
-}
-
-function plainYieldError(value: unknown): TypeError {
-  if (value === OWNER_SIGNAL) {
-    return new TypeError(
-      "frameBuffer() and fork() can only be awaited with yield* inside a task: they belong to it",
-    );
-  }
-  if (isTask(value)) {
-    return new TypeError(
-      "a task was yielded without being awaited: write `yield* t`, not `yield t` " +
-        "(plain yield is ill-formed in a task, P1056 XX.1.3 clause 7); the task is still armed",
-    );
-  }
-  if (value instanceof AwaitOp) {
-    return new TypeError(
-      "a CoroutineHandle was yielded: plain `yield` is not allowed in a task (P1056 XX.1.3 " +
-        "clause 7); resume or destroy a handle, and await with `yield*`",
-    );
-  }
-  return new TypeError(
-    "plain `yield` is not allowed in a task (P1056 XX.1.3 clause 7): await with `yield*` " +
-      "(yield* otherTask, yield* coAwait(promise), yield* sleep(ms))",
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
-// The trampoline: at most one loop per thread runs drivers; resumes while it runs are queued.
-// A FIFO with a moving head, compacted as it drains, so that a loop that never empties (an event
-// loop of cross-task resumes) holds only what is pending.
-
-let queue: (Driver | null)[] = [];
-let head = 0;
-let active = false;
-/** Roots running nested on the native stack (a root started from inside a running one). */
-let nested = 0;
-
-/**
- * How many roots may run nested on the native stack (a group's member started from inside a
- * task, `spawn(inlineExecutor, …)`, a fork) before the next one is queued instead: each costs a
- * few native frames, so a chain of nested groups is bounded by memory, not by the native stack.
- */
-const NESTED_ROOT_LIMIT = 64;
-
-/** Runs `driver` and every driver it transfers to, until none is left to run. */
-function runChain(driver: Driver | null): void {
-  nested++;
-  try {
-    while (driver !== null) {
-      try {
-        driver = driver.drive();
-      } catch (error) {
-        // Only a completion or a foreign handle can throw here (task errors go to their
-        // awaiters): report it and keep the loop, and every driver queued on it, going.
-        reportError(error);
-        driver = null;
-      }
-    }
-  } finally {
-    nested--;
-  }
-}
-
-/** Runs the oldest queued driver; false if none is queued. */
-function runQueued(): boolean {
-  if (head === queue.length) {
-    if (head !== 0) {
-      queue = []; // drained: let the array go
-      head = 0;
-    }
-    return false;
-  }
-  const next = queue[head];
-  queue[head++] = null;
-  if (head > 1024 && head * 2 > queue.length) {
-    queue = queue.slice(head); // a queue that never empties still holds only what is pending
-    head = 0;
-  }
-  runChain(next);
-  return true;
-}
-
-function drainQueue(): void {
-  while (runQueued());
-}
-
-/** Runs `driver` now if nothing runs, else queues it for the running loop. */
-function schedule(driver: Driver): void {
-  if (active) queue.push(driver);
-  else runNow(driver);
-}
-
-/**
- * Runs `driver` from a callback given to `executor`. The callback runs the driver once: an
- * executor that calls it again cannot resume the root a second time. Returns false if `execute`
- * threw before calling it (the error is passed to `failed`).
- */
-export function runOn(executor: Executor, driver: Driver, failed: (error: unknown) => void): void {
-  let called = false;
-  try {
-    executor.execute(() => {
-      if (called) return;
-      called = true;
-      runNow(driver);
-    });
-  } catch (error) {
-    if (called) {
-      reportError(error); // it ran the work and then threw: nothing is left to fail
-      return;
-    }
-    called = true;
-    failed(error);
-  }
-}
-
-/** Resumes `driver` on `executor` (scheduler affinity); if that fails, so does the await. */
-function hop(driver: Driver, executor: Executor): void {
-  runOn(executor, driver, (error) => driver.failResume(error));
-}
-
-/**
- * Runs `driver` now, even inside a running loop (a new root started from a task runs at once,
- * on top of it, unless {@linkcode NESTED_ROOT_LIMIT} roots are nested already: then it is queued
- * and runs when the loop below gets to it); drivers it wakes are queued for the outermost loop.
- */
-export function runNow(driver: Driver): void {
-  if (active) {
-    if (nested >= NESTED_ROOT_LIMIT) queue.push(driver);
-    else runChain(driver);
-    return;
-  }
-  active = true;
-  try {
-    runChain(driver);
-    drainQueue();
-  } finally {
-    active = false;
-  }
-}
-
-/**
- * Runs `driver` until it finishes or nothing that can be driven from here is left: queued
- * drivers, then `pump()` (a local executor's work) while it reports progress. What `pump`
- * throws is thrown from here, with the queue left consistent.
- */
-export function runUntilBlocked(driver: Driver, pump: () => boolean): void {
-  const outer = active;
-  active = true;
-  try {
-    runChain(driver);
-    while (!driver.finished) {
-      if (!runQueued()) {
-        // Local work runs as the host would run it: a resume inside it runs the driver there
-        // (on that executor), unless a driver is already on the native stack below us.
-        active = outer;
-        let progressed: boolean;
-        try {
-          progressed = pump();
-        } finally {
-          active = true;
-        }
-        if (!progressed) break;
-      }
-    }
-    if (!outer) drainQueue();
-  } finally {
-    active = outer;
-  }
-}
-
-/** @ignore For tests: slots the trampoline's queue holds right now (0 once it has drained). */
-export function trampolineBacklog(): number {
-  return queue.length;
 }

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { type Completion, type Driver, runOn } from "../core/_driver.ts";
+import type { Completion, Driver } from "../core/_driver.ts";
+import { runOn } from "../core/_trampoline.ts";
 import { isTask } from "../core/_runtime.ts";
 import { newRoot } from "../core/_root.ts";
 import type { CoroutineHandle, Operation } from "../core/awaitable.ts";

@@ -22,7 +22,8 @@
  * @module
  */
 
-import { type Completion, Driver, runNow } from "../core/_driver.ts";
+import { type Completion, Driver } from "../core/_driver.ts";
+import { runNow } from "../core/_trampoline.ts";
 import { newRoot } from "../core/_root.ts";
 import { toOperation } from "../core/_operation.ts";
 import type { Awaitable, CoroutineHandle, Operation } from "../core/awaitable.ts";

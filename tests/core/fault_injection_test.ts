@@ -24,7 +24,7 @@ import {
   task,
   whenAllSettled,
 } from "../../mod.ts";
-import { trampolineBacklog } from "../../src/core/_driver.ts";
+import { trampolineBacklog } from "../../src/core/_trampoline.ts";
 import { capturingReports, defaultBytesInUse, prng } from "../_helpers.ts";
 
 const SEED = Number(Deno.env.get("CORO_FAULT_SEED") ?? 0x5eed_f417);

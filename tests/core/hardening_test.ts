@@ -31,7 +31,7 @@ import {
   TaskStateError,
   withDomain,
 } from "../../mod.ts";
-import { trampolineBacklog } from "../../src/core/_driver.ts";
+import { trampolineBacklog } from "../../src/core/_trampoline.ts";
 import { defaultBytesInUse } from "../_helpers.ts";
 
 /** An awaitable that parks its handle for the test to resume or destroy. */
