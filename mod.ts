@@ -38,7 +38,8 @@
  * @module
  */
 
-export { Task, type TaskStatus } from "./src/core/task.ts";
+export { Task } from "./src/core/task.ts";
+export type { TaskStatus } from "./src/core/task_status.ts";
 export { task, type TaskOptions } from "./src/core/task_function.ts";
 export { TaskStateError } from "./src/core/task_state_error.ts";
 export { syncAwait, type SyncAwaitOptions } from "./src/bridges/sync_await.ts";

@@ -7,6 +7,7 @@
 
 import { type ContextFrame, done, type HandleOwner, rt, type Suspension } from "./_runtime.ts";
 import { installThenTrap } from "./_then_trap.ts";
+import { drivenByHand } from "./_task_errors.ts";
 import {
   coAwaitSymbol,
   type CoroutineHandle,
@@ -126,13 +127,6 @@ class ReadyAwait implements Iterator<Suspension, unknown, unknown> {
 }
 
 const readyAwait = new ReadyAwait();
-
-function drivenByHand(): TypeError {
-  return new TypeError(
-    "a task was iterated by hand (for...of, spread, next()): tasks are awaited, not iterated; " +
-      "write `yield* t` inside a task, or syncAwait(t) / start(t) from ordinary code",
-  );
-}
 
 /**
  * The `SimpleAwaitable` that `value[coAwaitSymbol]()` returns (operator co_await), checked.

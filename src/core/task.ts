@@ -31,11 +31,10 @@ import { installThenTrap } from "./_then_trap.ts";
 import { coAwaitSymbol, type Operation, type SimpleAwaitable } from "./awaitable.ts";
 import { AwaitOp } from "./awaiter.ts";
 import { TaskStateError } from "./task_state_error.ts";
+import { drivenByHand, notArmed, notConstructible } from "./_task_errors.ts";
+import type { TaskStatus } from "./task_status.ts";
 import { inlineExecutor } from "../executors/executor.ts";
 import { Spawn } from "../executors/_spawn.ts";
-
-/** What a task can be: see {@linkcode Task.status}. */
-export type TaskStatus = "armed" | "launched" | "done" | "destroyed" | "empty";
 
 // Internal states, one transition table (`yield*` drives next/throw/return; the driver calls
 // _attach/_complete on a task it moved to its stack):
@@ -516,34 +515,6 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 /** A body's generator prototype, where `task()` records the task's name and definition site. */
 interface TaskPrototype {
   [TASK_INFO]?: TaskInfo;
-}
-
-function notArmed(t: Task<unknown>): TaskStateError {
-  const why: Record<TaskStatus, string> = {
-    armed: "",
-    launched: "it was awaited already and is still running",
-    done: "it was awaited already and has finished",
-    destroyed: "it was destroyed",
-    empty: "it was moved from (move() gave its coroutine to another task)",
-  };
-  return new TaskStateError(
-    `cannot await a task that is not armed: ${why[t.status]}. A task has one owner and is ` +
-      "awaited once; call the task function again for a new task",
-    t.status,
-  );
-}
-
-function notConstructible(): never {
-  throw new TypeError(
-    "Task cannot be constructed directly: wrap a generator function with task() and call it",
-  );
-}
-
-function drivenByHand(): TypeError {
-  return new TypeError(
-    "a task was iterated by hand (for...of, spread, next()): tasks are awaited, not iterated; " +
-      "write `yield* t` inside a task, or syncAwait(t) / start(t) from ordinary code",
-  );
 }
 
 // A task is recognised by the modules below this one without importing it.
