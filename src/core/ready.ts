@@ -4,29 +4,9 @@
  * @module
  */
 
-import { done, type Suspension } from "./_runtime.ts";
+import type { Suspension } from "./_runtime.ts";
+import { readyWith } from "./_ready_iterator.ts";
 import { Awaiter } from "./awaiter.ts";
-
-/** The iterator of a `ReadyValue`; one instance serves every await of one in turn. */
-class ReadyIterator implements Iterator<Suspension, unknown, unknown> {
-  value: unknown = undefined;
-
-  next(): IteratorResult<Suspension, unknown> {
-    const value = this.value;
-    this.value = undefined;
-    return done(value);
-  }
-
-  throw(error: unknown): IteratorResult<Suspension, unknown> {
-    throw error;
-  }
-
-  return(value?: unknown): IteratorResult<Suspension, unknown> {
-    return done(value);
-  }
-}
-
-const readyIterator = new ReadyIterator();
 
 class ReadyValue<T> extends Awaiter<T> {
   readonly #value: T;
@@ -50,8 +30,7 @@ class ReadyValue<T> extends Awaiter<T> {
 
   // The three calls are known: skip them. Awaiting allocates nothing.
   override [Symbol.iterator](): Iterator<Suspension, T, unknown> {
-    readyIterator.value = this.#value;
-    return readyIterator as Iterator<Suspension, T, unknown>;
+    return readyWith(this.#value);
   }
 }
 

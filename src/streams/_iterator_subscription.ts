@@ -9,7 +9,7 @@
 import { CancellableAwaiter } from "../cancellation/_cancellable_awaiter.ts";
 import { done, type Suspension } from "../core/_runtime.ts";
 import type { Operation } from "../core/awaitable.ts";
-import { readyWith } from "./_ready.ts";
+import { readyWith } from "../core/_ready_iterator.ts";
 import { END, type End, ignoreRejection, type Subscription } from "./_source.ts";
 
 function notAResult(result: unknown): TypeError {

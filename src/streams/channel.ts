@@ -17,7 +17,7 @@ import {
   sendOnClosed,
   SendWaiter,
 } from "./_channel_core.ts";
-import { readyWith } from "./_ready.ts";
+import { readyWith } from "../core/_ready_iterator.ts";
 import { END, type End, subscribe, type Subscription } from "./_source.ts";
 
 /**

@@ -16,7 +16,7 @@ import {
   targetKind,
   unlisten,
 } from "./_emitter.ts";
-import { readyWith } from "./_ready.ts";
+import { readyWith } from "../core/_ready_iterator.ts";
 import { Ring } from "./_ring.ts";
 import { type End, subscribe, type Subscription } from "./_source.ts";
 import { Stream } from "./stream.ts";

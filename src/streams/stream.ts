@@ -7,7 +7,7 @@
 import type { Suspension } from "../core/_runtime.ts";
 import type { Operation } from "../core/awaitable.ts";
 import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
-import { readyWith } from "./_ready.ts";
+import { readyWith } from "../core/_ready_iterator.ts";
 import { type End, subscribe, type Subscription } from "./_source.ts";
 import {
   canResumeInline,

@@ -1,11 +1,11 @@
 /**
- * The iterator of an await that is complete at once: one shared instance, so a `send` into free
- * space or a `receive` of a buffered value allocates nothing to be awaited.
+ * The iterator of an await that is complete at once: one shared instance, so `ready(v)`, a `send`
+ * into free space or a `receive` of a buffered value allocates nothing to be awaited.
  *
  * @module
  */
 
-import { done, type Suspension } from "../core/_runtime.ts";
+import { done, type Suspension } from "./_runtime.ts";
 
 /** One instance serves every ready await in turn: `yield*` calls `next()` at once. */
 class ReadyIterator implements Iterator<Suspension, unknown, unknown> {
