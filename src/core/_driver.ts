@@ -141,7 +141,7 @@ export class Driver implements RunningDriver, HandleOwner, Drivable {
   ) {
     if (fresh) this.#state = State.Fresh;
     this.resource = this.baseResource = resource;
-    // Literals of one element: a first push() would reserve room for many, per suspended root.
+    // One literal of exactly three slots: a first push() would reserve room for many per root.
     this.#stack = [root, domain, context];
     this.context = context;
     this.#root = domain;
