@@ -38,6 +38,7 @@ import {
   type DetachedTask,
   EXECUTOR_OF,
   type HandleOwner,
+  INLINE_LIMIT,
   PUSH_SIGNAL,
   rt,
   type RunningDriver,
@@ -250,6 +251,8 @@ export class Driver implements RunningDriver, HandleOwner, Drivable {
     if (state !== State.Suspended && state !== State.Fresh) return null;
     const outer = rt.driver;
     rt.driver = this;
+    // The outermost driver on the native stack gives tasks their room; a nested one shares it.
+    if (outer === null) rt.room = INLINE_LIMIT;
     this.#state = State.Running;
     this.handle = null;
     try {
@@ -257,6 +260,7 @@ export class Driver implements RunningDriver, HandleOwner, Drivable {
       return this.#loop();
     } finally {
       rt.driver = outer;
+      if (outer === null) rt.room = 0;
     }
   }
 

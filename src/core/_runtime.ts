@@ -127,8 +127,12 @@ export interface DetachedTask extends Iterator<Suspension, unknown, unknown> {
 
 /** The mutable cells shared by tasks, awaiters and drivers. */
 export const rt: {
-  /** How many `Task#next` calls are on the native stack right now. */
-  depth: number;
+  /**
+   * How many more tasks may launch nested on the native stack: {@linkcode INLINE_LIMIT} when the
+   * outermost driver starts, less one for each `Task#next` on the native stack, and 0 while no
+   * driver runs (a task's launch check then needs no second load to see that nothing drives it).
+   */
+  room: number;
   /** The task that asked to be pushed (set with {@linkcode PUSH_SIGNAL}). */
   pendingPush: DetachedTask | null;
   /** The ambient domain at the point a task asked to be pushed. */
@@ -138,7 +142,7 @@ export const rt: {
   /** The driver whose chain is running on the native stack, if any. */
   driver: RunningDriver | null;
 } = {
-  depth: 0,
+  room: 0,
   pendingPush: null,
   pushDomain: null,
   pushContext: null,
