@@ -16,7 +16,14 @@ import { allocateBuffer, allocateFrame, freeFrame } from "../memory/_frame.ts";
 import { getDefaultResource } from "../memory/default_resource.ts";
 import { newDeleteResource } from "../memory/new_delete_resource.ts";
 import type { MemoryResource } from "../memory/memory_resource.ts";
-import { done, OWNER_SIGNAL, PUSH_RESULT, rt, type Suspension, TASK_BRAND } from "./_runtime.ts";
+import {
+  done,
+  OWNER_SIGNAL,
+  PUSH_RESULT,
+  rt as runtimeCells,
+  type Suspension,
+  TASK_BRAND,
+} from "./_runtime.ts";
 import { TaskExtras, type TaskScope } from "./_task_extras.ts";
 import { noteTask, TASK_INFO, type TaskInfo } from "./_stack.ts";
 import { installThenTrap } from "./_then_trap.ts";
@@ -83,8 +90,15 @@ const enum Call {
   Return,
 }
 
+// Module-local aliases of what the hot path reads: an imported binding is a cell that V8 loads
+// and checks for its temporal dead zone at every use, where a local constant is folded into the
+// optimized code of `Task`'s methods.
+const rt = runtimeCells;
+const ownerSignal = OWNER_SIGNAL;
+const token: unique symbol = Symbol("@coro/task:new Task");
+
 /** Only the task functions `task()` makes construct tasks (see `task_function.ts`). */
-export const TASK_TOKEN: unique symbol = Symbol("@coro/task:new Task");
+export const TASK_TOKEN: typeof token = token;
 
 const STATUS: readonly TaskStatus[] = [
   "armed",
@@ -152,16 +166,16 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
    * Tasks are made by calling a function that `task()` returned; calling this constructor
    * directly is a `TypeError`.
    *
-   * @param token The library's private token.
+   * @param key The library's private token.
    * @param gen The coroutine body, not yet started.
    * @param resource The allocator given with `allocatorArg`, or `null`.
    */
   constructor(
-    token: typeof TASK_TOKEN,
+    key: typeof TASK_TOKEN,
     gen: Generator<Suspension, T, unknown>,
     resource: MemoryResource | null,
   ) {
-    if (token !== TASK_TOKEN) notConstructible();
+    if (key !== token) notConstructible();
     this._gen = gen;
     this._state = ARMED;
     this._ext = null;
@@ -228,7 +242,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
       return r;
     }
     // Suspending: the common case is a task that has its frame already and passes the signal on.
-    if (this._frame === 0 || r.value === OWNER_SIGNAL) {
+    if (this._frame === 0 || r.value === ownerSignal) {
       return this._resumeAbruptly(Abrupt.Suspended, r);
     }
     return r;
@@ -380,7 +394,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     gen: Generator<Suspension, T, unknown>,
     r: IteratorResult<Suspension, T>,
   ): IteratorResult<Suspension, T> {
-    while (!r.done && r.value === OWNER_SIGNAL) r = gen.next(this);
+    while (!r.done && r.value === ownerSignal) r = gen.next(this);
     if (r.done || this._frame !== 0) return r;
     try {
       this._takeFrame();

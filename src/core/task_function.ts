@@ -8,9 +8,20 @@
 import { resourceOf } from "../memory/_frame.ts";
 import type { MemoryResource } from "../memory/memory_resource.ts";
 import type { Suspension } from "./_runtime.ts";
-import { allocatorArg } from "../memory/allocator_arg.ts";
+import { allocatorArg as allocatorArgSymbol } from "../memory/allocator_arg.ts";
 import { Task, TASK_TOKEN } from "./task.ts";
 import { callSite, TASK_INFO, type TaskInfo } from "./_stack.ts";
+
+// Module-local aliases: an imported binding is a cell that V8 loads and checks for its temporal
+// dead zone at every call of a task function.
+const NewTask = Task;
+const token: typeof TASK_TOKEN = TASK_TOKEN;
+const allocatorArg = allocatorArgSymbol;
+
+/** Whether `a0` is `allocatorArg`: typed, so V8 compares references, not any two values. */
+function isAllocatorArg(a0: unknown): boolean {
+  return typeof a0 === "symbol" && a0 === allocatorArg;
+}
 
 /**
  * Builds the task function. For bodies of up to three declared parameters it forwards them by
@@ -24,37 +35,37 @@ function wrap<A extends unknown[], T>(
   const b = body as unknown as Body;
   function general(this: unknown): Task<T> {
     const args = arguments as unknown as unknown[];
-    const resource = args[0] === allocatorArg ? framed(args.length, args[1]) : null;
-    return new Task(TASK_TOKEN, b.apply(this, args), resource);
+    const resource = isAllocatorArg(args[0]) ? framed(args.length, args[1]) : null;
+    return new NewTask(token, b.apply(this, args), resource);
   }
   let fn: (this: unknown, ...args: unknown[]) => Task<T>;
   switch (body.length) {
     case 0:
       fn = function (this: unknown): Task<T> {
         if (arguments.length !== 0) return general.apply(this, arguments as never);
-        return new Task(TASK_TOKEN, b.call(this), null);
+        return new NewTask(token, b.call(this), null);
       };
       break;
     case 1:
       fn = function (this: unknown, a0: unknown): Task<T> {
-        if (arguments.length !== 1 || a0 === allocatorArg) {
+        if (arguments.length !== 1 || isAllocatorArg(a0)) {
           return general.apply(this, arguments as never);
         }
-        return new Task(TASK_TOKEN, b.call(this, a0), null);
+        return new NewTask(token, b.call(this, a0), null);
       };
       break;
     case 2:
       fn = function (this: unknown, a0: unknown, a1: unknown): Task<T> {
         if (arguments.length !== 2) return general.apply(this, arguments as never);
-        const resource = a0 === allocatorArg ? framed(2, a1) : null;
-        return new Task(TASK_TOKEN, b.call(this, a0, a1), resource);
+        const resource = isAllocatorArg(a0) ? framed(2, a1) : null;
+        return new NewTask(token, b.call(this, a0, a1), resource);
       };
       break;
     case 3:
       fn = function (this: unknown, a0: unknown, a1: unknown, a2: unknown): Task<T> {
         if (arguments.length !== 3) return general.apply(this, arguments as never);
-        const resource = a0 === allocatorArg ? framed(3, a1) : null;
-        return new Task(TASK_TOKEN, b.call(this, a0, a1, a2), resource);
+        const resource = isAllocatorArg(a0) ? framed(3, a1) : null;
+        return new NewTask(token, b.call(this, a0, a1, a2), resource);
       };
       break;
     default:
