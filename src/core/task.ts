@@ -94,6 +94,13 @@ const enum Call {
 // and checks for its temporal dead zone at every use, where a local constant is folded into the
 // optimized code of `Task`'s methods.
 const rt = runtimeCells;
+// %GeneratorPrototype%.next, called directly: `gen.next` is one load site for the generators of
+// every task function, each with its own map, so V8 would look it up megamorphically per resume.
+// A body is a generator function (task() checks), whose generators inherit exactly this method.
+const generatorNext = Object.getPrototypeOf(function* () {}).prototype.next as (
+  this: Generator,
+  input: unknown,
+) => IteratorResult<unknown>;
 const ownerSignal = OWNER_SIGNAL;
 const token: unique symbol = Symbol("@coro/task:new Task");
 
@@ -229,7 +236,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     let r: IteratorResult<Suspension, T>;
     rt.room--;
     try {
-      r = gen.next(input);
+      r = generatorNext.call(gen, input) as IteratorResult<Suspension, T>;
     } catch (error) {
       return this._threwInline(error);
     }
