@@ -39,15 +39,20 @@ import {
   EXECUTOR_OF,
   type HandleOwner,
   INLINE_LIMIT,
-  PUSH_SIGNAL,
-  rt,
+  PUSH_SIGNAL as PUSH,
+  rt as runtimeCells,
   type RunningDriver,
   type Suspension,
 } from "./_runtime.ts";
 import type { CoroutineHandle, Operation } from "./awaitable.ts";
-import { AwaitOp } from "./awaiter.ts";
+import { AwaitOp as AwaitOpClass } from "./awaiter.ts";
 import { reportError } from "./_report.ts";
-import { type Drivable, hop, runChain, schedule } from "./_trampoline.ts";
+import {
+  type Drivable,
+  hop,
+  runChain as runChainNow,
+  schedule as scheduleRun,
+} from "./_trampoline.ts";
 import { badDecision, isDecision, plainYieldError } from "./_await_protocol.ts";
 import {
   CancellationDomain,
@@ -56,6 +61,16 @@ import {
 import { CancelledError } from "../cancellation/cancelled_error.ts";
 import type { Executor } from "../executors/executor.ts";
 import type { MemoryResource } from "../memory/memory_resource.ts";
+
+// Module-local aliases of what every resume reads: an imported binding is a cell that V8 loads and
+// checks for its temporal dead zone at every use (and `instanceof` a class it cannot see as a
+// constant is a generic builtin call), where a local constant is folded into Driver's methods.
+const rt = runtimeCells;
+const AwaitOp = AwaitOpClass;
+type AwaitOp<T> = AwaitOpClass<T>;
+const PUSH_SIGNAL = PUSH;
+const runChain = runChainNow;
+const schedule = scheduleRun;
 
 /** How a root's end is reported to whoever launched it. */
 export interface Completion {

@@ -5,17 +5,29 @@
  * @module
  */
 
-import { type ContextFrame, done, type HandleOwner, rt, type Suspension } from "./_runtime.ts";
+import {
+  type ContextFrame,
+  done as doneResult,
+  type HandleOwner,
+  rt as runtimeCells,
+  type Suspension,
+} from "./_runtime.ts";
 import { installThenTrap } from "./_then_trap.ts";
 import { drivenByHand } from "./_task_errors.ts";
 import {
-  coAwaitSymbol,
+  coAwaitSymbol as coAwait,
   type CoroutineHandle,
   type Operation,
   type SimpleAwaitable,
 } from "./awaitable.ts";
 import type { CancellationDomain } from "../cancellation/cancellation_domain.ts";
 import type { MemoryResource } from "../memory/memory_resource.ts";
+
+// Module-local aliases: an imported binding is a cell that V8 loads and checks for its temporal
+// dead zone at every use, where a local constant is folded into the methods below.
+const rt = runtimeCells;
+const done = doneResult;
+const coAwaitSymbol: typeof coAwait = coAwait;
 
 /**
  * One suspended await, and the handle of that suspension. Yielded up the chain (as the value of
