@@ -257,12 +257,38 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** `next()` of a task that is not an ordinary one running or launching inline. */
   private _nextSlow(input: unknown): IteratorResult<Suspension, T> {
-    if (this._state === SCOPED) return this._resumeAbruptly(Abrupt.Next, input);
+    if (this._state === SCOPED) return this._nextScoped(input);
     if (this._state !== ARMED) return this._settle(Call.Next, input);
     if (rt.driver === null) throw drivenByHand();
     if (rt.room <= 0) return this._detach();
     this._state = SCOPED; // armed, with an allocator of its own
-    return this._resumeAbruptly(Abrupt.Next, input);
+    return this._nextScoped(input);
+  }
+
+  /**
+   * `next()` of a task whose allocator is its children's environment: `next()`'s path with the
+   * driver's `resource` set to it while the body runs (a SCOPED task only runs under a driver).
+   */
+  private _nextScoped(input: unknown): IteratorResult<Suspension, T> {
+    const driver = rt.driver!;
+    const outer = driver.resource;
+    driver.resource = this._resource;
+    let r: IteratorResult<Suspension, T>;
+    rt.room--;
+    try {
+      r = generatorNext.call(this._gen!, input) as IteratorResult<Suspension, T>;
+    } catch (error) {
+      rt.room++;
+      driver.resource = outer;
+      return this._threw(error);
+    }
+    rt.room++;
+    driver.resource = outer;
+    if (r.done) return this._returned(r);
+    if (this._frame === 0 || r.value === ownerSignal) {
+      return this._resumeAbruptly(Abrupt.Suspended, r);
+    }
+    return r;
   }
 
   /** @ignore Throws `error` into the coroutine at its suspension point. Driven by `yield*`. */
