@@ -126,6 +126,9 @@ function checkOptions(options: StartOptions | undefined): StartOptions {
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError("start(a, { signal }): signal must be an AbortSignal");
   }
+  if (affinity !== undefined && typeof affinity !== "boolean") {
+    throw new TypeError("start(a, { affinity }): affinity must be true or false");
+  }
   if (affinity && executor === undefined) {
     throw new TypeError(
       "start(a, { affinity: true }) needs an executor to stay on: pass { executor, affinity }",

@@ -150,6 +150,11 @@ export function task<A extends unknown[], T>(
         "write the body as function* and await with yield*",
     );
   }
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError(
+      `task(body, options): options must be an object ({ name }), got ${describe(options)}`,
+    );
+  }
   const name = options?.name ?? body.name;
   if (typeof name !== "string") {
     throw new TypeError(`task(body, { name }): name must be a string, got ${typeof name}`);

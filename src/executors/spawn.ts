@@ -43,5 +43,9 @@ export function spawn<T>(
   options?: SpawnOptions,
 ): Operation<T> {
   checkExecutor(executor, "spawn(executor, operation)");
-  return new Spawn(executor, toOperation(operation), options?.affinity === true);
+  const affinity = options?.affinity;
+  if (affinity !== undefined && typeof affinity !== "boolean") {
+    throw new TypeError("spawn(executor, operation, { affinity }): affinity must be true or false");
+  }
+  return new Spawn(executor, toOperation(operation), affinity === true);
 }

@@ -48,7 +48,7 @@ export const FRAME_ALIGN = 8;
 /** Buffers one record holds. */
 const ENTRIES = 3;
 /** The byte written over freed buffers in poison mode (see `poisonFreedFrameBuffers`). */
-export const POISON_BYTE = 0xde;
+const POISON_BYTE = 0xde;
 
 let poison = false;
 
@@ -64,7 +64,7 @@ export function setPoison(enabled: boolean): boolean {
  * nonzero address that is none, so plain tasks can suspend there (their frame holds nothing until
  * a `frameBuffer`, and asking for one gives `newDeleteResource`'s `BadAllocError`).
  */
-export const FRAME_WITHOUT_HEAP = -8;
+const FRAME_WITHOUT_HEAP = -8;
 
 /** Takes a frame from `resource`; throws what the resource throws when it cannot. */
 export function allocateFrame(resource: MemoryResource): number {

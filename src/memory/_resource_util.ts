@@ -7,7 +7,7 @@ import { InvalidPointerError } from "./_invalid_pointer_error.ts";
 import type { MemoryResource, ResourceStats } from "./memory_resource.ts";
 
 /** The largest alignment the heap honours; larger powers of two cannot be satisfied. */
-export const MAX_ALIGN = 2 ** 29;
+const MAX_ALIGN = 2 ** 29;
 
 /** Mutable statistics; resources expose them typed as the read-only `ResourceStats`. */
 export class Counters implements ResourceStats {

@@ -173,7 +173,7 @@ export class ReceiveWaiter<T> extends CancellableAwaiter<T | End | IteratorResul
 }
 
 /** The error of a send that waited for room when the channel was closed. */
-export function closedWhileWaiting(): TypeError {
+function closedWhileWaiting(): TypeError {
   return new TypeError(
     "Channel.send(): the channel was closed while this send waited for room; its value was not " +
       "delivered (close a channel only after its senders are done)",

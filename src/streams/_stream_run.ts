@@ -61,7 +61,7 @@ export function canResumeInline(): boolean {
 export type Producer<T> = (emit: (value: T) => Operation<void>) => unknown;
 
 /** The reason a producer is cancelled with when its consumer stops. */
-export const CONSUMER_STOPPED = "the stream's consumer stopped";
+const CONSUMER_STOPPED = "the stream's consumer stopped";
 
 /** The `{ done: true }` a finished stream gives `for await`. */
 export const DONE_RESULT: IteratorReturnResult<undefined> = Object.freeze({

@@ -1,7 +1,16 @@
 /** Scheduler affinity (C++26 `std::execution::task`, P3552): `{ affinity: true }`. */
 
 import assert from "node:assert/strict";
-import { coAwait, type Executor, schedule, sleep, spawn, start, task } from "../../mod.ts";
+import {
+  coAwait,
+  type CoroutineHandle,
+  type Executor,
+  schedule,
+  sleep,
+  spawn,
+  start,
+  task,
+} from "../../mod.ts";
 
 /** An executor on the macrotask queue that records which executor is running right now. */
 let running: string | null = null;
@@ -112,4 +121,45 @@ Deno.test("affinity: an executor that refuses a hop fails the await, not the hos
   });
   assert.equal(await start(t(), { executor: flaky, affinity: true }), "unwound");
   assert.match((caught as Error).message, /shutting down/);
+});
+
+Deno.test("affinity: an executor that runs a hop twice resumes the root once", async () => {
+  const twice: Executor = {
+    execute(callback) {
+      setTimeout(() => {
+        callback();
+        callback();
+      }, 0);
+    },
+  };
+  // Each await completes only when its handle is resumed from a timer: an early second run of
+  // the root would make awaitResume see an await nobody completed.
+  let early = 0;
+  const later = () => {
+    let resumed = false;
+    return coAwait<void>({
+      awaitReady: () => false,
+      awaitSuspend: (h: CoroutineHandle) =>
+        void setTimeout(() => {
+          resumed = true;
+          h.resume();
+        }, 1),
+      awaitResume: () => {
+        if (!resumed) early++;
+      },
+    });
+  };
+  const t = task(function* () {
+    for (let i = 0; i < 3; i++) yield* later();
+    return "done";
+  });
+  assert.equal(await start(t(), { executor: twice, affinity: true }), "done");
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(early, 0, "no await was resumed before it completed");
+});
+
+Deno.test("affinity: bad options are TypeErrors at the call", async () => {
+  const ex = named("x");
+  await assert.rejects(start(sleep(0), { executor: ex, affinity: "yes" as never }), TypeError);
+  assert.throws(() => spawn(ex, sleep(0), { affinity: 1 as never }), TypeError);
 });

@@ -158,6 +158,9 @@ Deno.test("stack: task() names and options are checked", () => {
     () => task(function* () {}, { name: 5 as unknown as string }),
     /name must be a string/,
   );
+  for (const junk of [5, "name", null]) {
+    assert.throws(() => task(function* () {}, junk as never), /options must be an object/);
+  }
 });
 
 Deno.test("stack: through whenAll, whenAny and fork the group and the parent stay", async () => {
