@@ -10,7 +10,7 @@
 
 import * as coro from "../mod.ts";
 
-export { Awaiter, coAwait, ready, start, syncAwait, task } from "../mod.ts";
+export { Awaiter, coAwait, PoolResource, ready, start, syncAwait, task } from "../mod.ts";
 export type { CoroutineHandle, SimpleAwaitable, Task } from "../mod.ts";
 
 /** What a task body yields (the core's internal suspension type), derived from `task`'s type. */

@@ -33,6 +33,20 @@ export interface Grid {
   notes?: string[];
 }
 
+/**
+ * A table of the Floors section: the library, the target's reference and the floor variants, with
+ * a ratio column per reference.
+ */
+export interface FloorTable {
+  id: string;
+  title: string;
+  about: string;
+  rows: Measurement[];
+  /** Ratio columns: to a row of this table (by name), or to a fixed figure (a limit in ns). */
+  refs: (string | { label: string; ns: number })[];
+  notes?: string[];
+}
+
 /** A target from the issue, checked against the results. */
 export interface Target {
   label: string;
@@ -90,6 +104,35 @@ export function renderTable(t: Table): string {
         fmtRatio(r.nsPerOp / rawRef)
       } |`,
     );
+  }
+  for (const n of t.notes ?? []) out.push("", n);
+  return out.join("\n");
+}
+
+/** Renders a table of the Floors section. */
+export function renderFloorTable(t: FloorTable): string {
+  const refs = t.refs.map((r) =>
+    typeof r === "string" ? { label: r, ns: nsOf(t.rows, r) } : { label: r.label, ns: r.ns }
+  );
+  const out = [
+    `### Floors ${t.id}: ${t.title}`,
+    "",
+    t.about,
+    "",
+    `| variant | ns/op | spread | ${refs.map((r) => `vs ${r.label}`).join(" | ")} |`,
+    `| --- | ---: | ---: | ${refs.map(() => "---:").join(" | ")} |`,
+  ];
+  for (const r of t.rows) {
+    if (r.error) {
+      out.push(
+        `| ${r.name} | error: ${r.error.split("\n")[0].slice(0, 80)} | |${
+          " |".repeat(refs.length)
+        }`,
+      );
+      continue;
+    }
+    const ratios = refs.map((ref) => fmtRatio(r.nsPerOp / ref.ns));
+    out.push(`| ${r.name} | ${fmtNs(r.nsPerOp)} | ${spread(r)} | ${ratios.join(" | ")} |`);
   }
   for (const n of t.notes ?? []) out.push("", n);
   return out.join("\n");

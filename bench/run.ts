@@ -1,9 +1,10 @@
 /**
  * Orchestrator of the benchmark suite: `deno task bench` (full run, writes `bench/RESULTS.md`),
  * `deno task bench --quick` (smoke test, under a minute, prints the report without writing it
- * unless `--write` is given), `--only=W1,W2,...` to run a subset (ids: W1 W2 W4 Solo W5 W6 JSON
- * Decode Storm Streams W3; W1 includes W1b; Decode includes its GC grid; Solo re-measures the
- * core contenders of W1/W1b/W2/W4 one per fresh process).
+ * unless `--write` is given), `--only=W1,W2,...` to run a subset (ids: W1 W2 W4 Floors Solo W5 W6
+ * JSON Decode Storm Streams W3; W1 includes W1b; Decode includes its GC grid; Floors measures the
+ * floor variants of missed targets beside the library (`floors.ts`); Solo re-measures the core
+ * contenders of W1/W1b/W2/W4 one per fresh process).
  *
  * Every workload checks that all contenders agree before timing; see `_harness.ts` for the method.
  *
@@ -12,11 +13,13 @@
 
 import { log, type Measurement, QUICK, verifyAndMeasure } from "./_harness.ts";
 import {
+  type FloorTable,
   fmtNs,
   fmtRatio,
   type Grid,
   nsOf,
   renderBars,
+  renderFloorTable,
   renderGrid,
   renderTable,
   renderTargets,
@@ -46,6 +49,7 @@ import {
 } from "./decode.ts";
 import { stormGrid } from "./storm.ts";
 import { depthGrid, depthResults } from "./depth.ts";
+import { floorTables } from "./floors.ts";
 import { runChild } from "./_child.ts";
 import { expectedSum, ITEMS, ROW, streamContenders, streamHeapGrid } from "./streams.ts";
 
@@ -57,6 +61,7 @@ const want = (id: string) => only === null || only.has(id);
 const started = performance.now();
 const tables: Table[] = [];
 const grids: Grid[] = [];
+const floors: FloorTable[] = [];
 const targets: Target[] = [];
 const fmtVal = (v: number, unit: string) => unit === "×" ? fmtRatio(v) : `${fmtNs(v)} ${unit}`;
 const target = (label: string, value: number, limit: number, unit: string) =>
@@ -140,6 +145,9 @@ if (want("W4")) {
   });
   target("W4 ≤ 1.2× raw generators", nsOf(w4, "@coro/task") / nsOf(w4, "raw yield*"), 1.2, "×");
 }
+
+// After W4: the library's rows here have seen what they see in W2 and W4.
+if (want("Floors")) floors.push(...await floorTables());
 
 if (want("Solo")) {
   const t0 = performance.now();
@@ -358,6 +366,13 @@ const report = [
   "",
   ...(behind().length ? behind() : ["- nowhere in the timed tables"]),
   "",
+  "## Floors: what the design can reach",
+  "",
+  "Where a target is missed: the least this design can cost, measured with a small model of it " +
+  "(a floor variant, in `bench/floors.ts`; not library code) in the same run as the library and " +
+  "the target's reference. The ratio columns are to the target's reference row first.",
+  "",
+  ...(floors.length ? floors.flatMap((t) => [renderFloorTable(t), ""]) : ["(not run)", ""]),
   "## Workloads",
   "",
   ...tables.flatMap((t) => [renderTable(t), ""]),
