@@ -430,14 +430,22 @@ export const POOL_EXPECTED: number[] = [PAIRS, PAIRS, 0];
 const ratio = (rows: Measurement[], row: string, ref: string) =>
   fmtRatio(nsOf(rows, row) / nsOf(rows, ref));
 
-/** Measures the floors next to the library and the targets' references; one table each. */
-export async function floorTables(): Promise<FloorTable[]> {
+/**
+ * Measures the floors next to the library and the targets' references; one table each. `reuse`
+ * passes the contenders W4 and W2 measured in this run, if they ran: a second set made by
+ * `fibContenders()` shares the feedback of the first (same function literals) while being other
+ * closures, so its recursive calls see two targets and stop being inlined (both `@coro/task` and
+ * raw `yield*` measured ~1.6x slower than the first set in one process).
+ */
+export async function floorTables(
+  reuse: { fib?: Contender[]; futures?: Contender[] } = {},
+): Promise<FloorTable[]> {
   const w4 = await verifyAndMeasure(
     "Floors W4",
-    [...pick(fibContenders(), [R.w4Coro, R.w4Raw]), fibFloor()],
+    [...pick(reuse.fib ?? fibContenders(), [R.w4Coro, R.w4Raw]), fibFloor()],
     FIB_EXPECTED,
   );
-  const [w2Coro, w2CoroOutside, w2Raw, w2Promise] = pick(futureContenders(), [
+  const [w2Coro, w2CoroOutside, w2Raw, w2Promise] = pick(reuse.futures ?? futureContenders(), [
     R.w2Coro,
     R.w2CoroOutside,
     R.w2Raw,

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { log, type Measurement, QUICK, verifyAndMeasure } from "./_harness.ts";
+import { type Contender, log, type Measurement, QUICK, verifyAndMeasure } from "./_harness.ts";
 import {
   type FloorTable,
   fmtNs,
@@ -89,6 +89,8 @@ const soloOf = (w: string, name: string) => solo.get(`${w}|${name}`) ?? NaN;
 
 let w1: Measurement[] = [], w1b: Measurement[] = [], w2: Measurement[] = [];
 let w4: Measurement[] = [];
+// The W2 and W4 contenders, measured again beside the floors (see floors.ts on why not new ones).
+let w2Contenders: Contender[] | undefined, w4Contenders: Contender[] | undefined;
 if (want("W1")) {
   const arena = arenaContender();
   w1 = await verifyAndMeasure(
@@ -118,7 +120,8 @@ if (want("W1")) {
 }
 
 if (want("W2")) {
-  w2 = await verifyAndMeasure("W2", futureContenders(), EXPECTED_FUT);
+  w2Contenders = futureContenders();
+  w2 = await verifyAndMeasure("W2", w2Contenders, EXPECTED_FUT);
   tables.push({
     id: "W2",
     title: "`fut_test` (a value handed over through a single-shot future)",
@@ -136,7 +139,8 @@ if (want("W2")) {
 }
 
 if (want("W4")) {
-  w4 = await verifyAndMeasure("W4", fibContenders(), FIB_EXPECTED);
+  w4Contenders = fibContenders();
+  w4 = await verifyAndMeasure("W4", w4Contenders, FIB_EXPECTED);
   tables.push({
     id: "W4",
     title: "`fib(20)`, every call a task",
@@ -147,7 +151,9 @@ if (want("W4")) {
 }
 
 // After W4: the library's rows here have seen what they see in W2 and W4.
-if (want("Floors")) floors.push(...await floorTables());
+if (want("Floors")) {
+  floors.push(...await floorTables({ fib: w4Contenders, futures: w2Contenders }));
+}
 
 if (want("Solo")) {
   const t0 = performance.now();
