@@ -48,7 +48,7 @@ import {
   MESSAGES,
 } from "./decode.ts";
 import { stormGrid } from "./storm.ts";
-import { depthGrid, depthResults } from "./depth.ts";
+import { BYTES_DEPTH, bytesPerLevel, depthGrid, depthResults, TRAMPOLINE } from "./depth.ts";
 import { floorTables } from "./floors.ts";
 import { runChild } from "./_child.ts";
 import { expectedSum, ITEMS, ROW, streamContenders, streamHeapGrid } from "./streams.ts";
@@ -293,6 +293,19 @@ if (want("W3")) {
     met: r ? r.ok : undefined,
     detail: r ? (r.ok ? `ok, ${r.ms!.toFixed(0)} ms` : r.error!) : "not run",
   });
+  const tr = depthResults[TRAMPOLINE]?.[1_000_000];
+  target(
+    "W3: 1,000,000 nested awaits ≤ 1.0× the explicit-stack trampoline",
+    r?.ok && tr?.ok ? r.ms! / tr.ms! : NaN,
+    1.0,
+    "×",
+  );
+  target(
+    `W3 ≤ 150 B/level (JS heap at depth ${BYTES_DEPTH.toLocaleString("en-US")})`,
+    bytesPerLevel["@coro/task"] ?? NaN,
+    150,
+    "B/level",
+  );
 }
 
 /** Rows where a contender (other than the plain-function floor) beats @coro/task's primary row. */
