@@ -16,8 +16,11 @@ import { BYTES_CONTENDERS, DEPTH_CONTENDERS } from "./_depth_child.ts";
 
 /** Depths measured by W3. */
 export const DEPTHS = [10_000, 100_000, 1_000_000];
-/** The depth at which bytes per level are measured. */
-export const BYTES_DEPTH = 1_000_000;
+/**
+ * The depth at which bytes per level are measured: 1 000 000, or 100 000 in quick mode (the
+ * figure is the same to ~1%, in a fifth of the time).
+ */
+export const BYTES_DEPTH: number = QUICK ? 100_000 : 1_000_000;
 /** W3's reference: a loop over an array of suspended plain generators. */
 export const TRAMPOLINE = "explicit-stack trampoline";
 
