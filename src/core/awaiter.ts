@@ -29,6 +29,12 @@ const rt = runtimeCells;
 const done = doneResult;
 const coAwaitSymbol: typeof coAwait = coAwait;
 
+// An AwaitOp's phases, one field (a suspended op is held by its awaitable, its driver and the
+// awaiting generator: every field counts).
+const FRESH = 0;
+const SUSPENDED = 1;
+const SPENT = 2;
+
 /**
  * One suspended await, and the handle of that suspension. Yielded up the chain (as the value of
  * a fresh iterator result) to the driver, which calls `awaitSuspend(this)`; resumed by the
@@ -46,16 +52,16 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
   /** The allocator environment where the await was made. */
   resource: MemoryResource | null = null;
   #ambient: CancellationDomain | null = null;
-  #yielded = false;
-  #spent = false;
+  /** FRESH until `next()` yields the op, then SUSPENDED until the handle is spent (SPENT). */
+  #phase = FRESH;
 
   constructor(awaitable: SimpleAwaitable<T>) {
     this.awaitable = awaitable;
   }
 
   next(): IteratorResult<Suspension, T> {
-    if (!this.#yielded) {
-      this.#yielded = true;
+    if (this.#phase === FRESH) {
+      this.#phase = SUSPENDED;
       const driver = rt.driver;
       if (driver !== null) {
         this.#ambient = driver.ambient;
@@ -82,14 +88,14 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
   }
 
   resume(): void {
-    if (this.#spent) return;
-    this.#spent = true;
+    if (this.#phase === SPENT) return;
+    this.#phase = SPENT;
     this.owner!.wake(false);
   }
 
   destroy(): void {
-    if (this.#spent) return;
-    this.#spent = true;
+    if (this.#phase === SPENT) return;
+    this.#phase = SPENT;
     this.owner!.wake(true);
   }
 
@@ -108,14 +114,14 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
 
   /** Spends the handle and returns its driver, for a symmetric transfer; null if spent. */
   take(): HandleOwner | null {
-    if (this.#spent) return null;
-    this.#spent = true;
+    if (this.#phase === SPENT) return null;
+    this.#phase = SPENT;
     return this.owner;
   }
 
   /** Spends the handle without resuming: the driver resumes another way. */
   spend(): void {
-    this.#spent = true;
+    this.#phase = SPENT;
   }
 }
 
