@@ -25,7 +25,9 @@
  * | RUNNING    | an awaitable is not ready: `awaitSuspend(op)`      | SUSPENDING |
  * | SUSPENDING | it returned `false`/its own handle, threw, returned junk, or resumed `op` inside | RUNNING |
  * | SUSPENDING | it returned `true`/`void`/another handle           | SUSPENDED  |
- * | SUSPENDING | `wake()` (a resume from inside `awaitSuspend`)     | SUSPENDING, noted in `#woken` |
+ * | SUSPENDING | `wake()` (a resume from inside `awaitSuspend`)     | WOKEN      |
+ * | WOKEN      | `wake()` again                                     | WOKEN      |
+ * | WOKEN      | `awaitSuspend` returned anything (or threw)        | RUNNING    |
  * | SUSPENDED  | `wake()`                                           | SUSPENDED, run now or queued |
  * | RUNNING    | the root segment ended                             | FINISHED   |
  * | FINISHED   | `wake()`, `drive()`                                | FINISHED (nothing happens) |
@@ -96,8 +98,16 @@ const enum State {
   Suspended,
   Running,
   Suspending,
+  /** Suspending, and resumed from inside `awaitSuspend`: the loop goes on when it returns. */
+  Woken,
   Finished,
 }
+
+/**
+ * `#rootListeners` once the driver has made its root domain itself (and so disposes of it when
+ * the root ends): listeners go to the domain from then on, so the slot can say who made it.
+ */
+const ROOT_MADE: CancellationListener[] = Object.freeze([]) as unknown as CancellationListener[];
 
 /**
  * Where a root runs between suspensions under scheduler affinity (C++26 `std::execution::task`):
@@ -110,11 +120,18 @@ export interface Affinity {
 /** Runs one root coroutine. */
 export class Driver implements RunningDriver, HandleOwner, Drivable {
   /**
-   * The explicit stack, three slots per segment: the segment, the ambient domain at its base
-   * (null: the root domain, made on demand) and the context at its base. One array rather than
-   * three: a suspended root holds one.
+   * The root segment (the operation itself until it first runs: see `Fresh`). Its ambient domain
+   * is the root's, its context `#baseContext`: a root that never moves a task off the native
+   * stack, the common case, holds no array for its explicit stack (72 bytes per suspended root).
    */
-  readonly #stack: (Segment | Operation<unknown> | CancellationDomain | ContextFrame | null)[];
+  #base: Segment | Operation<unknown> | null;
+  /** The context values the root segment starts with. */
+  readonly #baseContext: ContextFrame | null;
+  /**
+   * The segments above the root, made on the first push: three slots each, the segment, the
+   * ambient domain at its base (null: the root domain, made on demand) and the context there.
+   */
+  #pushed: (Segment | CancellationDomain | ContextFrame | null)[] | null = null;
   /** The ambient domain right now; `withDomain` changes it while its operation runs. */
   ambient: CancellationDomain | null = null;
   /** The context values in force right now; `Context.with` changes them. */
@@ -133,10 +150,8 @@ export class Driver implements RunningDriver, HandleOwner, Drivable {
   #root: CancellationDomain | null;
   /** Listeners waiting for the root domain to be made (see `listenToRoot`); one, most often. */
   #rootListeners: CancellationListener | CancellationListener[] | null = null;
-  #ownsRoot = false;
   #mode = Resume.Next;
   #input: unknown = undefined;
-  #woken = false;
   readonly #completion: Completion;
 
   /**
@@ -157,9 +172,8 @@ export class Driver implements RunningDriver, HandleOwner, Drivable {
   ) {
     if (fresh) this.#state = State.Fresh;
     this.resource = this.baseResource = resource;
-    // One literal of exactly three slots: a first push() would reserve room for many per root.
-    this.#stack = [root, domain, context];
-    this.context = context;
+    this.#base = root;
+    this.#baseContext = this.context = context;
     this.#root = domain;
     this.#completion = completion;
   }
@@ -169,10 +183,9 @@ export class Driver implements RunningDriver, HandleOwner, Drivable {
     if (this.#root === null) {
       const root = this.#root = new CancellationDomain();
       const waiting = this.#rootListeners;
-      this.#rootListeners = null;
+      this.#rootListeners = ROOT_MADE;
       if (Array.isArray(waiting)) { for (const listener of waiting) root.addListener(listener); }
       else if (waiting !== null) root.addListener(waiting);
-      this.#ownsRoot = true;
     }
     return this.#root;
   }
@@ -216,8 +229,8 @@ export class Driver implements RunningDriver, HandleOwner, Drivable {
     } else {
       this.#mode = Resume.Next;
     }
-    if (this.#state === State.Suspending) {
-      this.#woken = true; // resumed from inside awaitSuspend: the loop goes on when it returns
+    if (this.#state === State.Suspending || this.#state === State.Woken) {
+      this.#state = State.Woken; // resumed from inside awaitSuspend: the loop goes on after it
       return;
     }
     const affinity = this.affinity;
@@ -271,7 +284,7 @@ export class Driver implements RunningDriver, HandleOwner, Drivable {
     this.#state = State.Running;
     this.handle = null;
     try {
-      if (state === State.Fresh) this.#stack[0] = startRoot(this.#stack[0] as Operation<unknown>);
+      if (state === State.Fresh) this.#base = startRoot(this.#base as Operation<unknown>);
       return this.#loop();
     } finally {
       rt.driver = outer;
@@ -280,12 +293,19 @@ export class Driver implements RunningDriver, HandleOwner, Drivable {
   }
 
   #loop(): Driver | null {
-    const stack = this.#stack;
     for (;;) {
-      const base = stack.length - 3;
-      const top = stack[base] as Segment;
-      this.ambient = (stack[base + 1] as CancellationDomain | null) ?? this.#root;
-      this.context = stack[base + 2] as ContextFrame | null;
+      const pushed = this.#pushed;
+      let top: Segment;
+      if (pushed === null || pushed.length === 0) {
+        top = this.#base as Segment;
+        this.ambient = this.#root;
+        this.context = this.#baseContext;
+      } else {
+        const base = pushed.length - 3;
+        top = pushed[base] as Segment;
+        this.ambient = (pushed[base + 1] as CancellationDomain | null) ?? this.#root;
+        this.context = pushed[base + 2] as ContextFrame | null;
+      }
       this.resource = this.baseResource; // a segment's own task sets its own, if it has one
       const mode = this.#mode;
       const input = this.#input;
@@ -310,7 +330,7 @@ export class Driver implements RunningDriver, HandleOwner, Drivable {
         const child = rt.pendingPush!;
         rt.pendingPush = null;
         child._attach();
-        stack.push(child, rt.pushDomain, rt.pushContext);
+        (this.#pushed ??= []).push(child, rt.pushDomain, rt.pushContext);
       } else {
         this.#mode = Resume.Throw;
         this.#input = plainYieldError(signal);
@@ -327,7 +347,6 @@ export class Driver implements RunningDriver, HandleOwner, Drivable {
     this.context = op.context;
     this.resource = op.resource;
     this.#state = State.Suspending;
-    this.#woken = false;
     let decision: unknown;
     try {
       decision = op.awaitable.awaitSuspend(op);
@@ -341,7 +360,7 @@ export class Driver implements RunningDriver, HandleOwner, Drivable {
       if (target !== undefined) this.affinity.executor = target;
     }
     if (decision === false || decision === op) return this.#resumeWith(op, Resume.Next, undefined);
-    if (this.#woken) {
+    if ((this.#state as State) === State.Woken) { // (awaitSuspend may have called wake())
       // Resumed synchronously inside awaitSuspend: carry on; a returned handle runs after us.
       this.#state = State.Running;
       if (decision !== undefined && decision !== true) resumeElsewhere(decision);
@@ -380,22 +399,23 @@ export class Driver implements RunningDriver, HandleOwner, Drivable {
 
   /** The top segment ended; returns true when it was the root. */
   #segmentEnded(threw: boolean, outcome: unknown): boolean {
-    const stack = this.#stack;
-    const ended = stack[stack.length - 3];
-    stack.length -= 3;
-    if (stack.length === 0) {
+    const pushed = this.#pushed;
+    if (pushed === null || pushed.length === 0) {
       this.#state = State.Finished;
       this.handle = null;
+      this.#base = null; // a finished root holds nothing of its coroutine
       const destroyed = this.destroying && !threw;
       if (destroyed) {
         threw = true;
         outcome = new CancelledError("the coroutine was destroyed");
       }
-      if (this.#ownsRoot) this.#root![Symbol.dispose]();
+      if (this.#rootListeners === ROOT_MADE) this.#root![Symbol.dispose]();
       this.#completion.complete(threw, outcome, destroyed);
       return true;
     }
-    (ended as DetachedTask)._complete(threw, outcome);
+    const ended = pushed[pushed.length - 3] as DetachedTask;
+    pushed.length -= 3;
+    ended._complete(threw, outcome);
     // While destroying, the segment below unwinds too, unless this one ended by an exception,
     // which (as in JavaScript) replaces the unwinding and travels to the awaiter.
     if (this.destroying && !threw) this.#mode = Resume.Return;
