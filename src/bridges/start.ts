@@ -28,35 +28,49 @@ export interface StartOptions {
   affinity?: boolean;
 }
 
+/**
+ * The root `start` is running synchronously right now, if any: its call site can be read for
+ * free while `start` is on the stack (a field per root would cost 8 bytes for every suspended one).
+ */
+let starting: Settle | null = null;
+
+/** Settles `start`'s promise when its root ends. */
 class Settle implements Completion {
   readonly #resolve: (value: unknown) => void;
   readonly #reject: (error: unknown) => void;
-  readonly #domain: CancellationDomain | null;
-  /** Whether `start` is still on the stack: its call site can be read for free, now. */
-  starting = true;
+
+  constructor(resolve: (value: unknown) => void, reject: (error: unknown) => void) {
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
+
+  complete(threw: boolean, outcome: unknown): void {
+    if (threw) {
+      // Where start() was called is known only while it runs: capturing it for every call would
+      // cost a stack capture per root, so a later failure names start() without its site.
+      const now = starting === this;
+      noteBridge(outcome, now ? "start" : "async start", now ? callSite(start) : "");
+      this.#reject(outcome);
+    } else this.#resolve(outcome);
+  }
+}
+
+/** `start` with a signal: the domain listening to it is let go when the root ends. */
+class SettleAndRelease extends Settle {
+  readonly #domain: CancellationDomain;
 
   constructor(
     resolve: (value: unknown) => void,
     reject: (error: unknown) => void,
-    domain: CancellationDomain | null,
+    domain: CancellationDomain,
   ) {
-    this.#resolve = resolve;
-    this.#reject = reject;
+    super(resolve, reject);
     this.#domain = domain;
   }
 
-  complete(threw: boolean, outcome: unknown): void {
-    this.#domain?.[Symbol.dispose](); // stop listening to the caller's signal
-    if (threw) {
-      // Where start() was called is known only while it runs: capturing it for every call would
-      // cost a stack capture per root, so a later failure names start() without its site.
-      noteBridge(
-        outcome,
-        this.starting ? "start" : "async start",
-        this.starting ? callSite(start) : "",
-      );
-      this.#reject(outcome);
-    } else this.#resolve(outcome);
+  override complete(threw: boolean, outcome: unknown): void {
+    this.#domain[Symbol.dispose](); // stop listening to the caller's signal
+    super.complete(threw, outcome);
   }
 }
 
@@ -94,14 +108,20 @@ export function start<T>(
     const operation = toOperation(awaitable);
     const domain = signal === undefined ? null : new CancellationDomain(signal);
     return new Promise<T>((resolve, reject) => {
-      const settle = new Settle(resolve as (v: unknown) => void, reject, domain);
+      const settle = domain === null
+        ? new Settle(resolve as (v: unknown) => void, reject)
+        : new SettleAndRelease(resolve as (v: unknown) => void, reject, domain);
       const driver = newRoot(operation, domain, settle);
       if (executor === undefined) {
-        runNow(driver);
-        settle.starting = false;
+        const outer = starting;
+        starting = settle;
+        try {
+          runNow(driver);
+        } finally {
+          starting = outer;
+        }
         return;
       }
-      settle.starting = false;
       if (affinity) driver.affinity = { executor };
       runOn(executor, driver, (error) => {
         // The executor refused the work: the root never ran, and never will.
