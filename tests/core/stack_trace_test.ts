@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import {
   CancelledError,
+  coAwait,
   ManualExecutor,
   schedule,
   sleep,
@@ -84,6 +85,32 @@ Deno.test("stack: start() names its call site when the task fails before it retu
   const e = await p.catch((e) => e);
   const last = frames(e).at(-1)!;
   assert.match(last, /^at start \(.*stack_trace_test\.ts:\d+:\d+\)$/);
+});
+
+Deno.test("stack: start() inside a starting task names its own site; later failures name none", async () => {
+  const early = task(function* early() {
+    throw new Error("at once");
+  });
+  const gate = Promise.withResolvers<void>();
+  const later = task(function* later() {
+    yield* coAwait(gate.promise);
+    throw new Error("later");
+  });
+  let inner: Promise<unknown> | undefined;
+  const outer = task(function* outer() {
+    inner = start(early()); // the inner call site, while the outer start is still running
+    yield* coAwait(gate.promise);
+    throw new Error("outer, later");
+  });
+  const p = start(outer());
+  const l = start(later());
+  const ei = await inner!.catch((e) => e);
+  assert.match(frames(ei).at(-1)!, /^at start \(.*stack_trace_test\.ts:\d+:\d+\)$/);
+  gate.resolve();
+  for (const e of [await p.catch((e) => e), await l.catch((e) => e)]) {
+    // Failed after start() returned: the bridge is named without a site it can no longer read.
+    assert.equal(frames(e).at(-1), "at async start");
+  }
 });
 
 Deno.test("stack: a chain deeper than the driver's inline limit, and very deep chains", () => {
