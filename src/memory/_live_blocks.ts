@@ -19,9 +19,32 @@ export class LiveBlocks {
     return this.#size;
   }
 
-  /** The cell `ptr` hashes to. */
+  /**
+   * The cell `ptr` hashes to: the 512-byte region it lies in is hashed, its 8-byte offset in the
+   * region is added. Blocks allocated one after another then sit in neighbouring cells, so with a
+   * million blocks live a lookup misses the cache once per region rather than once per block (a
+   * pair on `newDeleteResource` with 10^6 blocks live: ~260 -> ~110 ns; a million nested awaits,
+   * each taking and freeing a frame, ~6% faster). Hashing every address alone scatters neighbours;
+   * not hashing piles blocks a power of two apart into one probe run. Longest lookups over 50,000
+   * addresses (dense 8/16/40/48-byte blocks, strides of 256 B, 4 KiB and 64 KiB, random): at most
+   * 16 cells, against 45 for the per-address hash (tests/allocators/live_blocks_test.ts).
+   */
   #home(ptr: number): number {
-    return (Math.imul(ptr >>> 3, 0x9e3779b1) >>> 7) & this.#mask;
+    return ((Math.imul(ptr >>> 9, 0x9e3779b1) >>> 7) + ((ptr >>> 3) & 63)) & this.#mask;
+  }
+
+  /**
+   * @ignore For tests: the most cells a lookup of a live address walks (1 when every address is
+   * in its home cell).
+   */
+  longestProbe(): number {
+    const keys = this.#keys;
+    let longest = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (k !== EMPTY) longest = Math.max(longest, ((i - this.#home(k)) & this.#mask) + 1);
+    }
+    return longest;
   }
 
   /** Records `ptr` (not present) with `value`. */
