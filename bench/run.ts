@@ -50,6 +50,8 @@ import {
 import { stormGrid } from "./storm.ts";
 import { BYTES_DEPTH, bytesPerLevel, depthGrid, depthResults, TRAMPOLINE } from "./depth.ts";
 import { floorTables } from "./floors.ts";
+import { suspendedGrid } from "./suspended.ts";
+import { SUSPENDED_ROWS } from "./suspended_memory.ts";
 import { runChild } from "./_child.ts";
 import { expectedSum, ITEMS, ROW, streamContenders, streamHeapGrid } from "./streams.ts";
 
@@ -306,6 +308,20 @@ if (want("W3")) {
     150,
     "B/level",
   );
+}
+
+if (want("Suspended")) {
+  const { grid, bytes } = await suspendedGrid();
+  grids.push(grid);
+  const coro = bytes.get(SUSPENDED_ROWS.coro)?.js, asyncJs = bytes.get(SUSPENDED_ROWS.async)?.js;
+  const ok = coro !== undefined && asyncJs !== undefined;
+  targets.push({
+    label: "A suspended two-level chain holds ≤ the JS heap of async functions",
+    met: ok ? coro <= asyncJs : undefined,
+    detail: ok
+      ? `${coro.toFixed(0)} B vs ${asyncJs.toFixed(0)} B a chain, ${fmtRatio(coro / asyncJs)}`
+      : "not measured",
+  });
 }
 
 /** Rows where a contender (other than the plain-function floor) beats @coro/task's primary row. */
