@@ -50,6 +50,7 @@ import {
 import { stormGrid } from "./storm.ts";
 import { BYTES_DEPTH, bytesPerLevel, depthGrid, depthResults, TRAMPOLINE } from "./depth.ts";
 import { floorTables } from "./floors.ts";
+import { SCRATCH_EXPECTED, SCRATCH_ROWS, SCRATCH_TASKS, scratchContenders } from "./scratch.ts";
 import { suspendedGrid } from "./suspended.ts";
 import { SUSPENDED_ROWS } from "./suspended_memory.ts";
 import { runChild } from "./_child.ts";
@@ -255,6 +256,27 @@ if (want("Decode")) {
   grids.push(await decodeGcGrid(QUICK ? 1 : 5, messages));
 }
 
+if (want("Scratch")) {
+  const rows = await verifyAndMeasure("Scratch", scratchContenders(), SCRATCH_EXPECTED);
+  tables.push({
+    id: "Scratch",
+    title: "a task that needs 256 bytes of scratch space (issue 13)",
+    about: `ns per task (${SCRATCH_TASKS.toLocaleString("en-US")} tasks per run, called by a ` +
+      "loop task; each writes a byte of its buffer and reads it back). The floor is a model in " +
+      "the same kind of task: a bump pointer through one `WebAssembly.Memory`, reset per run, an " +
+      "8-byte header and a `Uint8Array` view (`BumpMemory` in `bench/scratch.ts`).",
+    rows,
+    asyncRef: SCRATCH_ROWS.uint8Array,
+    rawRef: SCRATCH_ROWS.floor,
+  });
+  target(
+    "Scratch: frameBuffer(256) task ≤ 0.3× the new Uint8Array(256) task",
+    nsOf(rows, SCRATCH_ROWS.frameBuffer) / nsOf(rows, SCRATCH_ROWS.uint8Array),
+    0.3,
+    "×",
+  );
+}
+
 if (want("Storm")) grids.push(await stormGrid());
 
 if (want("Streams")) {
@@ -324,7 +346,10 @@ if (want("Suspended")) {
   });
 }
 
-/** Rows where a contender (other than the plain-function floor) beats @coro/task's primary row. */
+/**
+ * Rows where a contender (other than the plain-function floor and the floor models) beats
+ * @coro/task's primary row.
+ */
 function behind(): string[] {
   const out: string[] = [];
   for (const t of tables) {
@@ -333,7 +358,8 @@ function behind(): string[] {
     if (!ours) continue;
     const best = ours.nsPerOp;
     for (const r of t.rows) {
-      if (r.name.startsWith("@coro/task") || r.name === "sync functions") continue;
+      if (r.name.startsWith("@coro/task") || r.name.startsWith("floor:")) continue;
+      if (r.name === "sync functions") continue;
       if (r.error || r.nsPerOp >= best) continue;
       out.push(
         `- ${t.id}: ${r.name} ${fmtNs(r.nsPerOp)} ns vs ${ours.name} ${fmtNs(best)} ns ` +
