@@ -49,7 +49,7 @@ import {
 } from "./decode.ts";
 import { stormGrid } from "./storm.ts";
 import { BYTES_DEPTH, bytesPerLevel, depthGrid, depthResults, TRAMPOLINE } from "./depth.ts";
-import { floorTables } from "./floors.ts";
+import { FLOOR_ROWS, floorTables, POOL_LIMIT_NS } from "./floors.ts";
 import { SCRATCH_EXPECTED, SCRATCH_ROWS, SCRATCH_TASKS, scratchContenders } from "./scratch.ts";
 import { suspendedGrid } from "./suspended.ts";
 import { SUSPENDED_ROWS } from "./suspended_memory.ts";
@@ -57,6 +57,7 @@ import { runChild } from "./_child.ts";
 import { expectedSum, ITEMS, ROW, streamContenders, streamHeapGrid } from "./streams.ts";
 
 const CORO = "@coro/task (Awaiter)";
+const CORO_ARENA = "@coro/task (Awaiter, arena)";
 const onlyArg = Deno.args.find((a) => a.startsWith("--only="));
 const only = onlyArg ? new Set(onlyArg.slice(7).split(",")) : null;
 const want = (id: string) => only === null || only.has(id);
@@ -120,6 +121,12 @@ if (want("W1")) {
   target("W1 ≤ 1.2× raw yield*", nsOf(w1, CORO) / nsOf(w1, "raw yield*"), 1.2, "×");
   target("W1 ≤ 0.6× async/await", nsOf(w1, CORO) / nsOf(w1, "async/await"), 0.6, "×");
   target("W1b ≤ 8 ns/iteration", nsOf(w1b, CORO), 8, "ns");
+  target(
+    "W1 with an arena per subtask (allocatorArg) ≤ 1.1× plain W1",
+    nsOf(w1, CORO_ARENA) / nsOf(w1, CORO),
+    1.1,
+    "×",
+  );
 }
 
 if (want("W2")) {
@@ -156,6 +163,12 @@ if (want("W4")) {
 // After W4: the library's rows here have seen what they see in W2 and W4.
 if (want("Floors")) {
   floors.push(...await floorTables({ fib: w4Contenders, futures: w2Contenders }));
+  target(
+    `PoolResource allocate+deallocate pair ≤ ${POOL_LIMIT_NS} ns`,
+    nsOf(floors.find((t) => t.id === "Pool")?.rows ?? [], FLOOR_ROWS.pool),
+    POOL_LIMIT_NS,
+    "ns",
+  );
 }
 
 if (want("Solo")) {
