@@ -2,9 +2,11 @@
  * Orchestrator of the benchmark suite: `deno task bench` (full run, writes `bench/RESULTS.md`),
  * `deno task bench --quick` (smoke test, under a minute, prints the report without writing it
  * unless `--write` is given), `--only=W1,W2,...` to run a subset (ids: W1 W2 W4 Floors Solo W5 W6
- * JSON Decode Storm Streams W3; W1 includes W1b; Decode includes its GC grid; Floors measures the
- * floor variants of missed targets beside the library (`floors.ts`); Solo re-measures the core
- * contenders of W1/W1b/W2/W4 one per fresh process).
+ * JSON Decode Scratch Storm Streams W3 Suspended; W1 includes W1b; Decode includes its GC grid;
+ * Floors measures the floor variants of missed targets beside the library (`floors.ts`); Solo
+ * re-measures the core contenders of W1/W1b/W2/W4 one per fresh process; Scratch is a task taking
+ * 256 bytes of scratch (`scratch.ts`); Suspended is the memory a suspended two-level chain holds,
+ * in a child process (`suspended.ts`, `suspended_memory.ts`)).
  *
  * Every workload checks that all contenders agree before timing; see `_harness.ts` for the method.
  *
