@@ -2,9 +2,11 @@
  * Orchestrator of the benchmark suite: `deno task bench` (full run, writes `bench/RESULTS.md`),
  * `deno task bench --quick` (smoke test, under a minute, prints the report without writing it
  * unless `--write` is given), `--only=W1,W2,...` to run a subset (ids: W1 W2 W4 Floors Solo W5 W6
- * JSON Decode Storm Streams W3; W1 includes W1b; Decode includes its GC grid; Floors measures the
- * floor variants of missed targets beside the library (`floors.ts`); Solo re-measures the core
- * contenders of W1/W1b/W2/W4 one per fresh process).
+ * JSON Decode Scratch Storm Streams W3 Suspended; W1 includes W1b; Decode includes its GC grid;
+ * Floors measures the floor variants of missed targets beside the library (`floors.ts`); Solo
+ * re-measures the core contenders of W1/W1b/W2/W4 one per fresh process; Scratch is a task taking
+ * 256 bytes of scratch (`scratch.ts`); Suspended is the memory a suspended two-level chain holds,
+ * in a child process (`suspended.ts`, `suspended_memory.ts`)).
  *
  * Every workload checks that all contenders agree before timing; see `_harness.ts` for the method.
  *
@@ -49,11 +51,15 @@ import {
 } from "./decode.ts";
 import { stormGrid } from "./storm.ts";
 import { BYTES_DEPTH, bytesPerLevel, depthGrid, depthResults, TRAMPOLINE } from "./depth.ts";
-import { floorTables } from "./floors.ts";
+import { FLOOR_ROWS, floorTables, POOL_LIMIT_NS } from "./floors.ts";
+import { SCRATCH_EXPECTED, SCRATCH_ROWS, SCRATCH_TASKS, scratchContenders } from "./scratch.ts";
+import { suspendedGrid } from "./suspended.ts";
+import { SUSPENDED_ROWS } from "./suspended_memory.ts";
 import { runChild } from "./_child.ts";
 import { expectedSum, ITEMS, ROW, streamContenders, streamHeapGrid } from "./streams.ts";
 
 const CORO = "@coro/task (Awaiter)";
+const CORO_ARENA = "@coro/task (Awaiter, arena)";
 const onlyArg = Deno.args.find((a) => a.startsWith("--only="));
 const only = onlyArg ? new Set(onlyArg.slice(7).split(",")) : null;
 const want = (id: string) => only === null || only.has(id);
@@ -117,6 +123,12 @@ if (want("W1")) {
   target("W1 ≤ 1.2× raw yield*", nsOf(w1, CORO) / nsOf(w1, "raw yield*"), 1.2, "×");
   target("W1 ≤ 0.6× async/await", nsOf(w1, CORO) / nsOf(w1, "async/await"), 0.6, "×");
   target("W1b ≤ 8 ns/iteration", nsOf(w1b, CORO), 8, "ns");
+  target(
+    "W1 with an arena per subtask (allocatorArg) ≤ 1.1× plain W1",
+    nsOf(w1, CORO_ARENA) / nsOf(w1, CORO),
+    1.1,
+    "×",
+  );
 }
 
 if (want("W2")) {
@@ -153,6 +165,12 @@ if (want("W4")) {
 // After W4: the library's rows here have seen what they see in W2 and W4.
 if (want("Floors")) {
   floors.push(...await floorTables({ fib: w4Contenders, futures: w2Contenders }));
+  target(
+    `PoolResource allocate+deallocate pair ≤ ${POOL_LIMIT_NS} ns`,
+    nsOf(floors.find((t) => t.id === "Pool")?.rows ?? [], FLOOR_ROWS.pool),
+    POOL_LIMIT_NS,
+    "ns",
+  );
 }
 
 if (want("Solo")) {
@@ -253,6 +271,27 @@ if (want("Decode")) {
   grids.push(await decodeGcGrid(QUICK ? 1 : 5, messages));
 }
 
+if (want("Scratch")) {
+  const rows = await verifyAndMeasure("Scratch", scratchContenders(), SCRATCH_EXPECTED);
+  tables.push({
+    id: "Scratch",
+    title: "a task that needs 256 bytes of scratch space (issue 13)",
+    about: `ns per task (${SCRATCH_TASKS.toLocaleString("en-US")} tasks per run, called by a ` +
+      "loop task; each writes a byte of its buffer and reads it back). The floor is a model in " +
+      "the same kind of task: a bump pointer through one `WebAssembly.Memory`, reset per run, an " +
+      "8-byte header and a `Uint8Array` view (`BumpMemory` in `bench/scratch.ts`).",
+    rows,
+    asyncRef: SCRATCH_ROWS.uint8Array,
+    rawRef: SCRATCH_ROWS.floor,
+  });
+  target(
+    "Scratch: frameBuffer(256) task ≤ 0.3× the new Uint8Array(256) task",
+    nsOf(rows, SCRATCH_ROWS.frameBuffer) / nsOf(rows, SCRATCH_ROWS.uint8Array),
+    0.3,
+    "×",
+  );
+}
+
 if (want("Storm")) grids.push(await stormGrid());
 
 if (want("Streams")) {
@@ -308,7 +347,24 @@ if (want("W3")) {
   );
 }
 
-/** Rows where a contender (other than the plain-function floor) beats @coro/task's primary row. */
+if (want("Suspended")) {
+  const { grid, bytes } = await suspendedGrid();
+  grids.push(grid);
+  const coro = bytes.get(SUSPENDED_ROWS.coro)?.js, asyncJs = bytes.get(SUSPENDED_ROWS.async)?.js;
+  const ok = coro !== undefined && asyncJs !== undefined;
+  targets.push({
+    label: "A suspended two-level chain holds ≤ the JS heap of async functions",
+    met: ok ? coro <= asyncJs : undefined,
+    detail: ok
+      ? `${coro.toFixed(0)} B vs ${asyncJs.toFixed(0)} B a chain, ${fmtRatio(coro / asyncJs)}`
+      : "not measured",
+  });
+}
+
+/**
+ * Rows where a contender (other than the plain-function floor and the floor models) beats
+ * @coro/task's primary row.
+ */
 function behind(): string[] {
   const out: string[] = [];
   for (const t of tables) {
@@ -317,7 +373,8 @@ function behind(): string[] {
     if (!ours) continue;
     const best = ours.nsPerOp;
     for (const r of t.rows) {
-      if (r.name.startsWith("@coro/task") || r.name === "sync functions") continue;
+      if (r.name.startsWith("@coro/task") || r.name.startsWith("floor:")) continue;
+      if (r.name === "sync functions") continue;
       if (r.error || r.nsPerOp >= best) continue;
       out.push(
         `- ${t.id}: ${r.name} ${fmtNs(r.nsPerOp)} ns vs ${ours.name} ${fmtNs(best)} ns ` +

@@ -4,8 +4,13 @@
  *
  * Each task is a two-level chain (a task awaiting a child task awaiting a gate that is never
  * opened), the smallest shape that keeps a frame for both levels. Heap figures are read after a
- * full GC (`--expose-gc`). Run: `deno run --v8-flags=--expose-gc bench/suspended_memory.ts`
- * (`deno task bench` runs it too).
+ * full GC (`--expose-gc`): the reading after the chains are made minus the one before, divided by
+ * their count. Two rounds, the second reported (the first makes compiled code and feedback that
+ * would otherwise be counted).
+ *
+ * Run: `deno run --v8-flags=--expose-gc bench/suspended_memory.ts [--count=N]` prints a table.
+ * `deno task bench` runs it too, as workload `Suspended` (`suspended.ts`), in a child process with
+ * `--json`: one JSON line, `{"ok":true,"count":N,"rows":[{"name","js","wasm"}, ...]}`.
  *
  * @module
  */
@@ -13,7 +18,10 @@
 import v8 from "node:v8";
 import { Awaiter, type CoroutineHandle, getDefaultResource, start, task } from "../mod.ts";
 
-const COUNT = 100_000;
+/** Chains held at once by default. */
+export const COUNT = 100_000;
+/** Row names, the same as in the other tables. */
+export const SUSPENDED_ROWS = { coro: "@coro/task", async: "async/await" } as const;
 
 /** An awaitable that keeps every waiter suspended until `open()`. */
 class Gate extends Awaiter<void> {
@@ -39,7 +47,7 @@ function gcAndMeasure(): number {
 }
 
 /** Bytes of JS heap and Wasm heap per suspended chain, for tasks. */
-export async function suspendedTasks(): Promise<{ js: number; wasm: number }> {
+export async function suspendedTasks(count = COUNT): Promise<{ js: number; wasm: number }> {
   const gate = new Gate();
   const child = task(function* () {
     yield* gate;
@@ -50,16 +58,16 @@ export async function suspendedTasks(): Promise<{ js: number; wasm: number }> {
   const jsBefore = gcAndMeasure();
   const wasmBefore = getDefaultResource().stats.bytesInUse;
   const done: Promise<void>[] = [];
-  for (let i = 0; i < COUNT; i++) done.push(start(parent()));
-  const js = (gcAndMeasure() - jsBefore) / COUNT;
-  const wasm = (getDefaultResource().stats.bytesInUse - wasmBefore) / COUNT;
+  for (let i = 0; i < count; i++) done.push(start(parent()));
+  const js = (gcAndMeasure() - jsBefore) / count;
+  const wasm = (getDefaultResource().stats.bytesInUse - wasmBefore) / count;
   gate.open();
   await Promise.all(done);
   return { js, wasm };
 }
 
 /** Bytes of JS heap per suspended chain, for async functions. */
-export async function suspendedAsync(): Promise<{ js: number; wasm: number }> {
+export async function suspendedAsync(count = COUNT): Promise<{ js: number; wasm: number }> {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   async function child(): Promise<void> {
@@ -70,23 +78,32 @@ export async function suspendedAsync(): Promise<{ js: number; wasm: number }> {
   }
   const before = gcAndMeasure();
   const done: Promise<void>[] = [];
-  for (let i = 0; i < COUNT; i++) done.push(parent());
-  const js = (gcAndMeasure() - before) / COUNT;
+  for (let i = 0; i < count; i++) done.push(parent());
+  const js = (gcAndMeasure() - before) / count;
   release();
   await Promise.all(done);
   return { js, wasm: 0 };
 }
 
 if (import.meta.main) {
+  const countArg = Deno.args.find((a) => a.startsWith("--count="));
+  const count = countArg ? Number(countArg.slice(8)) : COUNT;
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`bad ${countArg}`);
   const rows: [string, { js: number; wasm: number }][] = [];
   for (let round = 0; round < 2; round++) {
     rows.length = 0;
-    rows.push(["@coro/task", await suspendedTasks()]);
-    rows.push(["async/await", await suspendedAsync()]);
+    rows.push([SUSPENDED_ROWS.coro, await suspendedTasks(count)]);
+    rows.push([SUSPENDED_ROWS.async, await suspendedAsync(count)]);
   }
-  console.log("| 100k suspended two-level chains | JS heap B/chain | Wasm heap B/chain |");
-  console.log("| --- | ---: | ---: |");
-  for (const [name, m] of rows) {
-    console.log(`| ${name} | ${m.js.toFixed(0)} | ${m.wasm.toFixed(0)} |`);
+  if (Deno.args.includes("--json")) {
+    const out = rows.map(([name, m]) => ({ name, ...m }));
+    console.log(JSON.stringify({ ok: true, count, rows: out }));
+  } else {
+    const head = `${count.toLocaleString("en-US")} suspended two-level chains`;
+    console.log(`| ${head} | JS heap B/chain | Wasm heap B/chain |`);
+    console.log("| --- | ---: | ---: |");
+    for (const [name, m] of rows) {
+      console.log(`| ${name} | ${m.js.toFixed(0)} | ${m.wasm.toFixed(0)} |`);
+    }
   }
 }
