@@ -80,8 +80,9 @@ export async function depthGrid(): Promise<Grid> {
       `B/level: JS heap at the deepest point of \`deep(${BYTES_DEPTH.toLocaleString("en-US")})\` ` +
       "minus the heap before the run, divided by the depth; both read by `gc()` then " +
       "`Deno.memoryUsage().heapUsed` (the leaf calls the probe), in a child process of its own " +
-      "with `--expose-gc`. `@coro/task`'s Wasm frames (one per task moved to the driver's stack, " +
-      "one every `INLINE_LIMIT` levels) are outside the JS heap and not counted.",
+      "with `--expose-gc`. `@coro/task`'s Wasm frames are outside the JS heap and not counted: " +
+      "32 bytes a level, as every level is suspended while the chain is moved off the native stack " +
+      "every `INLINE_LIMIT` levels.",
     ],
   };
 }
