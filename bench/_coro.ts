@@ -12,7 +12,13 @@ import * as coro from "../mod.ts";
 
 export { Awaiter, coAwait, PoolResource, ready, start, syncAwait, task } from "../mod.ts";
 // Allocators (issue 13): frame buffers from an arena for bench/scratch.ts.
-export { allocatorArg, ArenaResource, frameBuffer } from "../mod.ts";
+export {
+  allocatorArg,
+  ArenaResource,
+  frameBuffer,
+  getDefaultResource,
+  newDeleteResource,
+} from "../mod.ts";
 export type { CoroutineHandle, SimpleAwaitable, Task } from "../mod.ts";
 
 /** What a task body yields (the core's internal suspension type), derived from `task`'s type. */

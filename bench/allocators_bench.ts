@@ -1,9 +1,15 @@
 // Allocate+free pairs for each memory resource against plain JS baselines.
 // Run: deno bench bench/allocators_bench.ts
 
-import { allocatorArg, ArenaResource, frameBuffer, syncAwait, task } from "../mod.ts";
-import { newDeleteResource } from "../src/memory/new_delete_resource.ts";
-import { PoolResource } from "../src/memory/pool_resource.ts";
+import {
+  allocatorArg,
+  ArenaResource,
+  frameBuffer,
+  newDeleteResource,
+  PoolResource,
+  syncAwait,
+  task,
+} from "./_coro.ts";
 
 const N = 1000;
 const SIZE = 64;

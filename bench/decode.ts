@@ -19,7 +19,7 @@
  * @module
  */
 
-import { allocatorArg, ArenaResource, frameBuffer, syncAwait, task } from "../mod.ts";
+import { allocatorArg, ArenaResource, frameBuffer, syncAwait, task } from "./_coro.ts";
 import type { Contender } from "./_harness.ts";
 import type { Grid } from "./_report.ts";
 import { fmtNs } from "./_report.ts";

@@ -16,7 +16,7 @@
  */
 
 import v8 from "node:v8";
-import { Awaiter, type CoroutineHandle, getDefaultResource, start, task } from "../mod.ts";
+import { Awaiter, type CoroutineHandle, getDefaultResource, start, task } from "./_coro.ts";
 
 /** Chains held at once by default. */
 export const COUNT = 100_000;
