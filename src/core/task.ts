@@ -273,10 +273,15 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     const driver = rt.driver!;
     const outer = driver.resource;
     driver.resource = this._resource;
+    const gen = this._gen!;
     let r: IteratorResult<Suspension, T>;
     rt.room--;
     try {
-      r = generatorNext.call(this._gen!, input) as IteratorResult<Suspension, T>;
+      r = generatorNext.call(gen, input) as IteratorResult<Suspension, T>;
+      // frameBuffer() and fork() ask which task they are in: answered within this step.
+      while (!r.done && r.value === ownerSignal) {
+        r = generatorNext.call(gen, this) as IteratorResult<Suspension, T>;
+      }
     } catch (error) {
       rt.room++;
       driver.resource = outer;
@@ -285,9 +290,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     rt.room++;
     driver.resource = outer;
     if (r.done) return this._returned(r);
-    if (this._frame === 0 || r.value === ownerSignal) {
-      return this._resumeAbruptly(Abrupt.Suspended, r);
-    }
+    if (this._frame === 0) return this._resumeAbruptly(Abrupt.Suspended, r);
     return r;
   }
 
