@@ -6,7 +6,8 @@
  * is what the library pays for; what it keeps is what any implementation of the design pays.
  *
  * - W4, `fib(20)` with every call a task (target ≤ 1.2× raw `yield*`): a generator in a
- *   2-field wrapper that is its own iterator.
+ *   2-field wrapper that is its own iterator; and a variant of the design without the wrapper, where
+ *   the body's generator object is the task (what a next round could build).
  * - W2, a value handed over through a future whose `awaitSuspend` returns false (suspension
  *   bookkeeping, no wake path), and the same resumed from outside (target ≤ 0.5× a Promise): a
  *   task wrapper, an op object per suspension and a driver loop.
@@ -27,6 +28,7 @@ export const FLOOR_ROWS = {
   w4Coro: "@coro/task",
   w4Raw: "raw yield*",
   w4Floor: "floor: generator in a 2-field wrapper",
+  w4GenFloor: "variant: the generator is the task (one state property)",
   w2Coro: "@coro/task (awaitSuspend returns false)",
   w2Floor: "floor: task wrapper + await op + driver loop",
   w2CoroOutside: "@coro/task (resumed from outside)",
@@ -96,6 +98,48 @@ function floorTask<T>(
   return function (this: unknown, a0: number): FloorTask<T> {
     if (arguments.length !== 1) throw new TypeError("floor: one argument");
     return new FloorTask(body.call(this, a0));
+  };
+}
+
+/**
+ * Another design, not this one's floor: no Task object at all. `task()` gives the body a
+ * `prototype` inheriting from `%GeneratorPrototype%` with the task's `[Symbol.iterator]` and
+ * `next`, so calling the body returns a generator that is the task; its state is one property on
+ * the generator (V8 keeps it in the object: ~8 bytes against a 64-byte Task). Left out as above,
+ * plus what moving a task (`move()`) would need once the coroutine is the object.
+ */
+const GenTaskPrototype = Object.create(Object.getPrototypeOf(function* () {}).prototype, {
+  [Symbol.iterator]: {
+    value(this: { _s?: number }) {
+      if (this._s !== undefined) throw new TypeError("floor: a task is awaited once");
+      return this;
+    },
+  },
+  next: {
+    value(this: Generator & { _s?: number }, input?: unknown) {
+      const r = generatorNext.call(this, input);
+      this._s = r.done ? DONE : RUNNING;
+      return r;
+    },
+  },
+});
+
+/** W4 with the generator as the task. */
+export function fibGeneratorTask(): Contender {
+  function* body(n: number): Generator<never, number, unknown> {
+    if (n < 2) return n;
+    return (yield* fib(n - 1)) + (yield* fib(n - 2));
+  }
+  body.prototype = Object.create(GenTaskPrototype);
+  const fib = function (this: unknown, n: number) {
+    if (arguments.length !== 1) throw new TypeError("floor: one argument");
+    return body.call(this, n);
+  };
+  const n = FIB_N;
+  return {
+    name: R.w4GenFloor,
+    ops: FIB_CALLS,
+    run: () => fib(n)[Symbol.iterator]().next().value,
   };
 }
 
@@ -442,7 +486,7 @@ export async function floorTables(
 ): Promise<FloorTable[]> {
   const w4 = await verifyAndMeasure(
     "Floors W4",
-    [...pick(reuse.fib ?? fibContenders(), [R.w4Coro, R.w4Raw]), fibFloor()],
+    [...pick(reuse.fib ?? fibContenders(), [R.w4Coro, R.w4Raw]), fibFloor(), fibGeneratorTask()],
     FIB_EXPECTED,
   );
   const [w2Coro, w2CoroOutside, w2Raw, w2Promise] = pick(reuse.futures ?? futureContenders(), [
@@ -469,7 +513,8 @@ export async function floorTables(
       refs: [R.w4Raw, R.w4Coro],
       notes: [
         `Target ≤ 1.2× raw yield*: @coro/task ${ratio(w4, R.w4Coro, R.w4Raw)}, floor ` +
-        `${ratio(w4, R.w4Floor, R.w4Raw)}.`,
+        `${ratio(w4, R.w4Floor, R.w4Raw)}; without a Task object (the generator is the task) ` +
+        `${ratio(w4, R.w4GenFloor, R.w4Raw)}.`,
       ],
     },
     {
