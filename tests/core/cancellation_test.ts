@@ -238,3 +238,50 @@ Deno.test("listeners are told once each, in registration order, however they cam
   two.cancel();
   assert.deepEqual(told, ["b", "d"]);
 });
+
+Deno.test("start() lets go of its signal when the root ends: done, failed, or refused by its executor", async () => {
+  /** A signal that counts the abort listeners added to it and still attached. */
+  function countedSignal() {
+    const controller = new AbortController();
+    const signal = controller.signal;
+    let attached = 0;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    Object.assign(signal, {
+      addEventListener(...args: Parameters<AbortSignal["addEventListener"]>) {
+        attached++;
+        add(...args);
+      },
+      removeEventListener(...args: Parameters<AbortSignal["removeEventListener"]>) {
+        attached--;
+        remove(...args);
+      },
+    });
+    return { controller, signal, attached: () => attached };
+  }
+  const ok = task(function* () {
+    return 1;
+  });
+  const later = task(function* () {
+    yield* sleep(1);
+    throw new Error("later");
+  });
+  const refusing = {
+    execute(): void {
+      throw new Error("refused");
+    },
+  };
+  const cases: [string, (signal: AbortSignal) => Promise<unknown>][] = [
+    ["done at once", (signal) => start(ok(), { signal })],
+    ["failed later", (signal) => start(later(), { signal })],
+    ["refused by its executor", (signal) => start(ok(), { signal, executor: refusing })],
+  ];
+  for (const [name, run] of cases) {
+    const { controller, signal, attached } = countedSignal();
+    const settled = run(signal).then(() => "resolved", (e) => (e as Error).message);
+    assert.ok(attached() <= 1, name);
+    const outcome = await settled;
+    assert.equal(attached(), 0, `${name}: the abort listener is removed (${outcome})`);
+    controller.abort(); // reaches nothing: no error, no report
+  }
+});
