@@ -8,13 +8,19 @@ import assert from "node:assert/strict";
 import {
   allocatorArg,
   ArenaResource,
+  CancellationDomain,
+  CancelledError,
   frameBuffer,
   type MemoryResource,
   newDeleteResource,
+  nullResource,
   poisonFreedFrameBuffers,
   PoolResource,
+  sleep,
+  start,
   syncAwait,
   task,
+  withDomain,
 } from "../../mod.ts";
 import { heap } from "../../src/memory/_heap.ts";
 import { CountingResource } from "./_model.ts";
@@ -96,4 +102,49 @@ Deno.test("poison mode off (the default): the stale view still shows the old byt
 
 Deno.test("poisonFreedFrameBuffers: a non-boolean is a TypeError", () => {
   assert.throws(() => poisonFreedFrameBuffers(1 as unknown as boolean), TypeError);
+});
+
+Deno.test("a task with its own allocator: frameBuffer then a throw, a budget overrun, a cancel", async () => {
+  // The owner question of frameBuffer() is answered inside the step that asked; each way out of
+  // that step must still free the frame and its buffers before the awaiter resumes.
+  using arena = new ArenaResource({ initialSize: 512, upstream: nullResource });
+  const throwsAfter = task(function* (_t: typeof allocatorArg, _r: MemoryResource) {
+    (yield* frameBuffer(64)).fill(1);
+    throw new Error("after the buffer");
+  });
+  assert.throws(() => syncAwait(throwsAfter(allocatorArg, arena)), /after the buffer/);
+  arena.release(); // refuses (ResourceInUseError) if a frame were still live
+
+  const overrun = task(function* (_t: typeof allocatorArg, _r: MemoryResource) {
+    const small = yield* frameBuffer(64);
+    try {
+      yield* frameBuffer(4096); // over the 512-byte budget: thrown into the body, here
+      return "no error";
+    } catch (e) {
+      return `${(e as Error).name}, small buffer still ${small.length} bytes`;
+    }
+  });
+  assert.equal(
+    syncAwait(overrun(allocatorArg, arena)),
+    "BadAllocError, small buffer still 64 bytes",
+  );
+  arena.release();
+
+  const domain = new CancellationDomain();
+  let unwound = false;
+  const cancelled = task(function* (_t: typeof allocatorArg, _r: MemoryResource) {
+    try {
+      (yield* frameBuffer(64)).fill(2);
+      yield* sleep(60_000);
+    } finally {
+      unwound = true;
+    }
+  });
+  const p = start(withDomain(domain, cancelled(allocatorArg, arena)));
+  assert.throws(() => arena.release(), { name: "ResourceInUseError" });
+  domain.cancel();
+  await assert.rejects(p, CancelledError);
+  assert.ok(unwound);
+  arena.release();
+  assert.equal(arena.stats.bytesInUse, 0);
 });
