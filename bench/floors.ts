@@ -7,7 +7,8 @@
  *
  * - W4, `fib(20)` with every call a task (target ≤ 1.2× raw `yield*`): a generator in a
  *   2-field wrapper that is its own iterator; and a variant of the design without the wrapper, where
- *   the body's generator object is the task (what a next round could build).
+ *   the body's generator object is the task, alone and in a program of 17 task functions (where
+ *   it loses its lead: its state accesses see one map per task function).
  * - W2, a value handed over through a future whose `awaitSuspend` returns false (suspension
  *   bookkeeping, no wake path), and the same resumed from outside (target ≤ 0.5× a Promise): a
  *   task wrapper, an op object per suspension and a driver loop.
@@ -29,6 +30,7 @@ export const FLOOR_ROWS = {
   w4Raw: "raw yield*",
   w4Floor: "floor: generator in a 2-field wrapper",
   w4GenFloor: "variant: the generator is the task (one state property)",
+  w4GenMany: "variant: the same, its methods also serving 16 other task functions",
   w2Coro: "@coro/task (awaitSuspend returns false)",
   w2Floor: "floor: task wrapper + await op + driver loop",
   w2CoroOutside: "@coro/task (resumed from outside)",
@@ -140,6 +142,69 @@ export function fibGeneratorTask(): Contender {
     name: R.w4GenFloor,
     ops: FIB_CALLS,
     run: () => fib(n)[Symbol.iterator]().next().value,
+  };
+}
+
+/**
+ * The same design as {@linkcode fibGeneratorTask} in a program with more than one task function.
+ * Each task function's generators have a map of their own (V8 keys a generator's map on its
+ * function), so the shared `next()` reads and writes the state property on as many maps as there
+ * are task functions: past four, its property accesses go megamorphic, where a Task class keeps
+ * one map whatever the program. Written as a class, apart from `GenTaskPrototype`, so that the
+ * single-function row above keeps its own, monomorphic feedback.
+ */
+class SharedGenTask {
+  declare _s: number | undefined;
+  [Symbol.iterator](): this {
+    if (this._s !== undefined) throw new TypeError("floor: a task is awaited once");
+    return this;
+  }
+  next(input?: unknown): IteratorResult<unknown> {
+    const r = generatorNext.call(this as unknown as Generator, input);
+    this._s = r.done ? DONE : RUNNING;
+    return r;
+  }
+}
+Object.setPrototypeOf(SharedGenTask.prototype, Object.getPrototypeOf(function* () {}).prototype);
+
+/** Other task functions of the {@linkcode SharedGenTask} design, to run before each `fib`. */
+const OTHER_TASK_FUNCTIONS = 16;
+
+/** W4 with the generator as the task, in a program of 17 task functions. */
+export function fibGeneratorTaskMany(): Contender {
+  const task = <A extends unknown[], T>(body: (...a: A) => Generator<never, T, unknown>) => {
+    body.prototype = Object.create(SharedGenTask.prototype);
+    return body as (...a: A) => Generator<never, T, unknown> & SharedGenTask;
+  };
+  const fib = task(function* (n: number): Generator<never, number, unknown> {
+    if (n < 2) return n;
+    return (yield* fib(n - 1)) + (yield* fib(n - 2));
+  });
+  // Distinct generator functions (one literal would give one map): each its own compiled source.
+  const others = Array.from(
+    { length: OTHER_TASK_FUNCTIONS },
+    (_, k) =>
+      task(
+        new Function(`return function* (n) { return n + ${k}; }`)() as (
+          n: number,
+        ) => Generator<never, number, unknown>,
+      ),
+  );
+  const runOthers = () => {
+    let sum = 0;
+    for (const t of others) sum += t(1)[Symbol.iterator]().next().value as number;
+    return sum;
+  };
+  const expectedOthers = runOthers();
+  const n = FIB_N;
+  return {
+    name: R.w4GenMany,
+    ops: FIB_CALLS,
+    run: () => {
+      // Keeps the shared methods' feedback seeing every task function (a few ns per run).
+      if (runOthers() !== expectedOthers) throw new Error("floor: other task functions");
+      return fib(n)[Symbol.iterator]().next().value;
+    },
   };
 }
 
@@ -486,7 +551,12 @@ export async function floorTables(
 ): Promise<FloorTable[]> {
   const w4 = await verifyAndMeasure(
     "Floors W4",
-    [...pick(reuse.fib ?? fibContenders(), [R.w4Coro, R.w4Raw]), fibFloor(), fibGeneratorTask()],
+    [
+      ...pick(reuse.fib ?? fibContenders(), [R.w4Coro, R.w4Raw]),
+      fibFloor(),
+      fibGeneratorTask(),
+      fibGeneratorTaskMany(),
+    ],
     FIB_EXPECTED,
   );
   const [w2Coro, w2CoroOutside, w2Raw, w2Promise] = pick(reuse.futures ?? futureContenders(), [
@@ -514,7 +584,9 @@ export async function floorTables(
       notes: [
         `Target ≤ 1.2× raw yield*: @coro/task ${ratio(w4, R.w4Coro, R.w4Raw)}, floor ` +
         `${ratio(w4, R.w4Floor, R.w4Raw)}; without a Task object (the generator is the task) ` +
-        `${ratio(w4, R.w4GenFloor, R.w4Raw)}.`,
+        `${ratio(w4, R.w4GenFloor, R.w4Raw)} with one task function, but ` +
+        `${ratio(w4, R.w4GenMany, R.w4Raw)} in a program of ${OTHER_TASK_FUNCTIONS + 1}, where ` +
+        "its state accesses see one map per task function.",
       ],
     },
     {
