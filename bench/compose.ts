@@ -19,6 +19,7 @@
  */
 
 import {
+  ArenaResource,
   Awaiter,
   type Body,
   type CoroutineHandle,
@@ -302,6 +303,31 @@ export function arenaContender(): Contender | undefined {
       arena.release();
       return r;
     },
+  };
+}
+
+/**
+ * The floor of the arena row: W1 with the same three-parameter subtask called as
+ * `subtask(0, arena, i)`, no `allocatorArg`, so it passes the same arguments and takes the
+ * ordinary path. What the arena row costs beyond this is the allocator's own path (the call's
+ * check, the task's allocator made the environment of its step). Its own literals, not a flag of
+ * `arenaContender`: closures of one literal share feedback, and the call sites would see both.
+ */
+export function threeArgumentContender(): Contender {
+  const rd = new ReadyRead();
+  const arena = new ArenaResource({ initialSize: 1024 });
+  const subtask = task(function* (_notTag: number, _arena: unknown, i: number) {
+    return yield* rd.arm(i);
+  });
+  const main = task(function* () {
+    let r = 0;
+    for (let i = 0; i < N; i++) r += yield* subtask(0, arena, i);
+    return r;
+  });
+  return {
+    name: "@coro/task (Awaiter, 3 arguments, no allocator)",
+    ops: N,
+    run: () => syncAwait(main()),
   };
 }
 

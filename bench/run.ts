@@ -37,6 +37,7 @@ import {
   fibContenders,
   loopContenders,
   N,
+  threeArgumentContender,
 } from "./compose.ts";
 import { EXPECTED_FUT, futureContenders, resumeDepthGrid } from "./futures.ts";
 import { heapGrid } from "./heap.ts";
@@ -60,6 +61,7 @@ import { expectedSum, ITEMS, ROW, streamContenders, streamHeapGrid } from "./str
 
 const CORO = "@coro/task (Awaiter)";
 const CORO_ARENA = "@coro/task (Awaiter, arena)";
+const CORO_THREE_ARGS = "@coro/task (Awaiter, 3 arguments, no allocator)";
 const onlyArg = Deno.args.find((a) => a.startsWith("--only="));
 const only = onlyArg ? new Set(onlyArg.slice(7).split(",")) : null;
 const want = (id: string) => only === null || only.has(id);
@@ -101,7 +103,7 @@ if (want("W1")) {
   const arena = arenaContender();
   w1 = await verifyAndMeasure(
     "W1",
-    [...loopContenders("W1"), ...(arena ? [arena] : [])],
+    [...loopContenders("W1"), ...(arena ? [arena, threeArgumentContender()] : [])],
     EXPECTED_LOOP,
   );
   tables.push({
@@ -109,9 +111,15 @@ if (want("W1")) {
     title: "`coro_refactored` (loop awaiting `subtask()` awaiting a ready leaf)",
     about: `ns per loop iteration (${N} per run).`,
     rows: w1,
-    notes: arena ? [] : [
-      "Allocator variant (`allocatorArg` + `ArenaResource`) skipped: not exported by mod.ts yet.",
-    ],
+    notes: arena
+      ? [
+        `The arena row against its floor, the same subtask with three arguments and no ` +
+        `allocator: ${fmtRatio(nsOf(w1, CORO_ARENA) / nsOf(w1, CORO_THREE_ARGS))}; that floor ` +
+        `against plain W1: ${fmtRatio(nsOf(w1, CORO_THREE_ARGS) / nsOf(w1, CORO))}.`,
+      ]
+      : [
+        "Allocator variant (`allocatorArg` + `ArenaResource`) skipped: not exported by mod.ts yet.",
+      ],
   });
   w1b = await verifyAndMeasure("W1b", loopContenders("W1b"), EXPECTED_LOOP);
   tables.push({
