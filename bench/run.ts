@@ -53,7 +53,13 @@ import {
 import { stormGrid } from "./storm.ts";
 import { BYTES_DEPTH, bytesPerLevel, depthGrid, depthResults, TRAMPOLINE } from "./depth.ts";
 import { FLOOR_ROWS, floorTables, POOL_LIMIT_NS } from "./floors.ts";
-import { SCRATCH_EXPECTED, SCRATCH_ROWS, SCRATCH_TASKS, scratchContenders } from "./scratch.ts";
+import {
+  SCRATCH_EXPECTED,
+  SCRATCH_ROWS,
+  SCRATCH_TASKS,
+  scratchContenders,
+  scratchParts,
+} from "./scratch.ts";
 import { suspendedGrid } from "./suspended.ts";
 import { SUSPENDED_ROWS } from "./suspended_memory.ts";
 import { runChild } from "./_child.ts";
@@ -291,6 +297,7 @@ if (want("Scratch")) {
     rows,
     asyncRef: SCRATCH_ROWS.uint8Array,
     rawRef: SCRATCH_ROWS.floor,
+    notes: [scratchParts(rows)],
   });
   target(
     "Scratch: frameBuffer(256) task ≤ 0.3× the new Uint8Array(256) task",

@@ -14,14 +14,27 @@
  *   allocator environment (`allocatorArg`, the owner question `yield*` asks), argument checks,
  *   growth (the model's memory never grows, so its buffer is fixed and read once; the library's
  *   views are over a resizable buffer where the engine has one). Not library code.
+ * - `floor: the same over the library's heap buffer (resizable)`: the model bumping through a
+ *   block of `newDeleteResource`, its header and views over the buffer `frameBuffer` views use
+ *   (resizable in Deno): the fair floor, as views over a resizable buffer cost more to make.
+ * - `@coro/task with allocatorArg and the arena, no buffer`: the frameBuffer task without its
+ *   `frameBuffer`, which prices the rest: the owner question, frame and buffer, and their release.
  *
  * Target: the frameBuffer task ≤ 0.3× the `new Uint8Array(256)` task.
  *
  * @module
  */
 
-import { allocatorArg, ArenaResource, frameBuffer, syncAwait, task } from "./_coro.ts";
-import type { Contender } from "./_harness.ts";
+import {
+  allocatorArg,
+  ArenaResource,
+  frameBuffer,
+  newDeleteResource,
+  syncAwait,
+  task,
+} from "./_coro.ts";
+import type { Contender, Measurement } from "./_harness.ts";
+import { fmtNs, fmtRatio, nsOf } from "./_report.ts";
 
 /** Tasks per run. */
 export const SCRATCH_TASKS = 1000;
@@ -33,6 +46,8 @@ export const SCRATCH_ROWS = {
   frameBuffer: "@coro/task + yield* frameBuffer(256) (per-run arena)",
   uint8Array: "@coro/task + new Uint8Array(256)",
   floor: "floor: bump allocation in a Wasm memory + a view",
+  floorHeap: "floor: the same over the library's heap buffer (resizable)",
+  taskAlone: "@coro/task with allocatorArg and the arena, no buffer",
 } as const;
 
 /** The answer of a run: the sum of `i & 255` (what each task stores and reads back). */
@@ -45,19 +60,20 @@ export const SCRATCH_EXPECTED: number = Array.from(
 const HEADER = 8;
 
 /**
- * The floor's allocator: a bump pointer through one Wasm memory, large enough for a run, reset
- * after each run. Each buffer gets an 8-byte header (its size and a tag, written through an
+ * The floor's allocator: a bump pointer through Wasm memory, large enough for a run, reset after
+ * each run. Each buffer gets an 8-byte header (its size and a tag, written through an
  * `Int32Array`) and a `Uint8Array` view over the bytes after it.
  */
 class BumpMemory {
-  readonly memory: WebAssembly.Memory;
   readonly buffer: ArrayBuffer;
   readonly i32: Int32Array;
-  top = 0;
-  constructor(bytes: number) {
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-    this.buffer = this.memory.buffer as ArrayBuffer; // the memory never grows: read once
-    this.i32 = new Int32Array(this.buffer);
+  readonly base: number;
+  top: number;
+  /** Bumps through `buffer` from `base` (a multiple of 8). */
+  constructor(buffer: ArrayBuffer, base: number) {
+    this.buffer = buffer;
+    this.i32 = new Int32Array(buffer);
+    this.base = this.top = base;
   }
   take(bytes: number): Uint8Array {
     const ptr = this.top;
@@ -67,6 +83,22 @@ class BumpMemory {
     this.i32[h + 1] = 0x5c_a7c4;
     return new Uint8Array(this.buffer, ptr + HEADER, bytes);
   }
+}
+
+/** A fixed-length buffer of its own Wasm memory, which never grows: the cheapest views. */
+function ownMemory(bytes: number): ArrayBuffer {
+  return new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) }).buffer as ArrayBuffer;
+}
+
+/**
+ * A block of `bytes` from the library's heap (`newDeleteResource`), and the buffer its views are
+ * made over: the heap's resizable buffer where the engine has one, as `frameBuffer` views are.
+ */
+function libraryHeapBlock(bytes: number): { buffer: ArrayBuffer; base: number } {
+  const probe = task(function* () {
+    return (yield* frameBuffer(8)).buffer as ArrayBuffer;
+  });
+  return { buffer: syncAwait(probe()), base: newDeleteResource.allocate(bytes, 8) };
 }
 
 /** Fresh contenders (fresh closures and tasks: no shared feedback with other workloads). */
@@ -98,7 +130,8 @@ export function scratchContenders(): Contender[] {
     return sum;
   });
 
-  const bump = new BumpMemory(n * (HEADER + SCRATCH_BYTES));
+  const runBytes = n * (HEADER + SCRATCH_BYTES);
+  const bump = new BumpMemory(ownMemory(runBytes), 0);
   const withBump = task(function* (i: number) {
     const scratch = bump.take(SCRATCH_BYTES);
     scratch[i & 255] = i;
@@ -107,6 +140,30 @@ export function scratchContenders(): Contender[] {
   const loopBump = task(function* () {
     let sum = 0;
     for (let i = 0; i < n; i++) sum += yield* withBump(i);
+    return sum;
+  });
+
+  // The same model over the heap frameBuffer views use; its own literals (no shared feedback).
+  const block = libraryHeapBlock(runBytes);
+  const heapBump = new BumpMemory(block.buffer, block.base);
+  const withHeapBump = task(function* (i: number) {
+    const scratch = heapBump.take(SCRATCH_BYTES);
+    scratch[i & 255] = i;
+    return scratch[i & 255];
+  });
+  const loopHeapBump = task(function* () {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += yield* withHeapBump(i);
+    return sum;
+  });
+
+  // What the frameBuffer task pays before it asks for a buffer: allocatorArg and the scoped step.
+  const alone = task(function* (_tag: typeof allocatorArg, _arena: ArenaResource, i: number) {
+    return i & 255;
+  });
+  const loopAlone = task(function* () {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += yield* alone(allocatorArg, arena, i);
     return sum;
   });
 
@@ -126,9 +183,46 @@ export function scratchContenders(): Contender[] {
       ops: n,
       run: () => {
         const r = syncAwait(loopBump());
-        bump.top = 0;
+        bump.top = bump.base;
+        return r;
+      },
+    },
+    {
+      name: SCRATCH_ROWS.floorHeap,
+      ops: n,
+      run: () => {
+        const r = syncAwait(loopHeapBump());
+        heapBump.top = heapBump.base;
+        return r;
+      },
+    },
+    {
+      name: SCRATCH_ROWS.taskAlone,
+      ops: n,
+      run: () => {
+        const r = syncAwait(loopAlone());
+        arena.release();
         return r;
       },
     },
   ];
+}
+
+/**
+ * The frameBuffer task's time in parts, from one run's rows: the task alone, a view over the
+ * library's heap buffer (its floor's cost beyond the plain-task floor is not counted: the model
+ * task has no allocatorArg), and what is left, frameBuffer's own operation.
+ */
+export function scratchParts(rows: Measurement[]): string {
+  const R = SCRATCH_ROWS;
+  const total = nsOf(rows, R.frameBuffer);
+  const alone = nsOf(rows, R.taskAlone);
+  const heapFloor = nsOf(rows, R.floorHeap);
+  const own = total - alone;
+  return `The frameBuffer task is ${fmtNs(total)} ns: ${fmtNs(alone)} ns for the task with ` +
+    `allocatorArg alone, ${fmtNs(own)} ns for \`yield* frameBuffer(256)\` (asking the innermost ` +
+    "task, taking the frame and the buffer from the arena, recording the buffer, making the " +
+    "view, and freeing both with validation when the task ends). The model over the library's " +
+    `heap buffer, task included, is ${fmtNs(heapFloor)} ns ` +
+    `(${fmtRatio(heapFloor / nsOf(rows, R.uint8Array))} the new Uint8Array task).`;
 }
