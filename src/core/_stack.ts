@@ -27,6 +27,43 @@ export interface TaskInfo {
 /** The key of {@linkcode TaskInfo} on a body's generator prototype (read from its generator). */
 export const TASK_INFO: unique symbol = Symbol("@coro/task:task info");
 
+/** %GeneratorPrototype%: shared by every generator, so never a place to record one body. */
+const GeneratorPrototype: object = Object.getPrototypeOf(function* () {}).prototype;
+
+/** Infos of bodies whose generator prototype does not take a property (frozen, sealed). */
+const infosAside = new WeakMap<object, TaskInfo>();
+
+/**
+ * Records `info` where the generators of `body` will find it: on the prototype object they
+ * inherit from, the body's own `prototype`. A frozen one keeps it in a side table instead. A
+ * body whose generators inherit from something `task()` cannot see (a bound function, one whose
+ * `prototype` is not an object, so its generators get the shared `%GeneratorPrototype%`) gets no
+ * record, and its tasks show as `<anonymous task>`: a shared prototype is never written to.
+ */
+export function recordTaskInfo(body: object, info: TaskInfo): void {
+  let prototype: unknown;
+  try {
+    if (!Object.hasOwn(body, "prototype")) return;
+    prototype = (body as { prototype: unknown }).prototype;
+  } catch {
+    return; // a Proxy whose traps throw: no name, nothing else changes
+  }
+  if (typeof prototype !== "object" || prototype === null) return;
+  if (prototype === GeneratorPrototype) return;
+  if (Object.isExtensible(prototype)) {
+    Object.defineProperty(prototype, TASK_INFO, { value: info, configurable: true });
+    infosAside.delete(prototype);
+  } else infosAside.set(prototype, info);
+}
+
+/** The info recorded for the body `generator` came from (see {@linkcode recordTaskInfo}). */
+export function taskInfoOf(generator: object | null): TaskInfo | undefined {
+  const prototype = generator === null ? null : Object.getPrototypeOf(generator);
+  if (prototype === null || prototype === GeneratorPrototype) return undefined;
+  return infosAside.get(prototype) ??
+    (prototype as { [TASK_INFO]?: TaskInfo })[TASK_INFO];
+}
+
 /** How many logical frames an error keeps: a deep chain ends with a count of the rest. */
 const MAX_FRAMES = 64;
 

@@ -25,7 +25,7 @@ import {
   TASK_BRAND,
 } from "./_runtime.ts";
 import { TaskExtras, type TaskScope } from "./_task_extras.ts";
-import { noteTask, TASK_INFO, type TaskInfo } from "./_stack.ts";
+import { noteTask, taskInfoOf } from "./_stack.ts";
 import { installThenTrap } from "./_then_trap.ts";
 import { coAwaitSymbol, type Operation, type SimpleAwaitable } from "./awaitable.ts";
 import { AwaitOp } from "./awaiter.ts";
@@ -486,7 +486,7 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** The body threw `error`: note the task in its stack, then end as `_returned` does. */
   private _threw(error: unknown): IteratorResult<Suspension, T> {
-    noteTask(error, (Object.getPrototypeOf(this._gen) as TaskPrototype)[TASK_INFO]);
+    noteTask(error, taskInfoOf(this._gen));
     const ext = this._ext;
     if (ext !== null && ext.scope !== null) return this._close(ext.scope, true, error);
     this._end();
@@ -566,11 +566,6 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
     this._frame = 0;
     freeFrame(frame, this._resource ?? newDeleteResource);
   }
-}
-
-/** A body's generator prototype, where `task()` records the task's name and definition site. */
-interface TaskPrototype {
-  [TASK_INFO]?: TaskInfo;
 }
 
 // A task is recognised by the modules below this one without importing it.

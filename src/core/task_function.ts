@@ -10,7 +10,7 @@ import type { MemoryResource } from "../memory/memory_resource.ts";
 import type { Suspension } from "./_runtime.ts";
 import { allocatorArg as allocatorArgSymbol } from "../memory/allocator_arg.ts";
 import { Task, TASK_TOKEN } from "./task.ts";
-import { callSite, TASK_INFO, type TaskInfo } from "./_stack.ts";
+import { callSite, recordTaskInfo, type TaskInfo } from "./_stack.ts";
 
 // Module-local aliases: an imported binding is a cell that V8 loads and checks for its temporal
 // dead zone at every call of a task function.
@@ -161,7 +161,7 @@ export function task<A extends unknown[], T>(
   }
   // Read back from a generator only when an error leaves the task: the hot path never sees it.
   const info: TaskInfo = { name, site: callSite(task) };
-  Object.defineProperty(body.prototype, TASK_INFO, { value: info, configurable: true });
+  recordTaskInfo(body, info);
   return wrap(body);
 }
 

@@ -190,6 +190,54 @@ Deno.test("stack: task() names and options are checked", () => {
   }
 });
 
+Deno.test("stack: task() over a frozen, prototype-less, bound or proxied generator function", () => {
+  const GeneratorPrototype = Object.getPrototypeOf(function* () {}).prototype;
+  const intrinsicKeys = Reflect.ownKeys(GeneratorPrototype).length;
+  const thrower = task(function* thrower(): Generator<never, never> {
+    throw new Error("inner");
+  });
+  /** The logical line of the task over `body`, which the error leaves after its child threw. */
+  const lineOf = (body: () => Generator<Suspension, never>, name?: string) => {
+    try {
+      syncAwait(task(body, name === undefined ? undefined : { name })());
+    } catch (e) {
+      const lines = frames(e);
+      assert.match(lines[0], /^at thrower /, "the throw site stays first");
+      return lines[1];
+    }
+    assert.fail("the task did not throw");
+  };
+
+  function* frozenBody(): Generator<Suspension, never> {
+    return yield* thrower();
+  }
+  Object.freeze(frozenBody.prototype); // as Object.freeze() or harden() leaves it
+  assert.match(lineOf(frozenBody), /^at async frozenBody \(.*stack_trace_test\.ts:\d+:\d+\)$/);
+  assert.match(lineOf(frozenBody, "renamed"), /^at async renamed /, "a later task() renames");
+
+  const noPrototype = function* () {
+    return yield* thrower();
+  };
+  (noPrototype as { prototype: unknown }).prototype = null; // its generators get the shared one
+  assert.equal(lineOf(noPrototype), "at async <anonymous task>");
+
+  const bound = function* (): Generator<Suspension, never> {
+    return yield* thrower();
+  }.bind(null);
+  assert.equal(lineOf(bound), "at async <anonymous task>");
+
+  const proxied = new Proxy(function* proxiedBody(): Generator<Suspension, never> {
+    return yield* thrower();
+  }, {});
+  assert.match(lineOf(proxied), /^at async proxiedBody \(/);
+
+  assert.equal(
+    Reflect.ownKeys(GeneratorPrototype).length,
+    intrinsicKeys,
+    "task() wrote nothing to %GeneratorPrototype%",
+  );
+});
+
 Deno.test("stack: through whenAll, whenAny and fork the group and the parent stay", async () => {
   const { fork, join, whenAll, whenAny } = await import("../../mod.ts");
   const failing = task(function* failing() {
