@@ -53,6 +53,6 @@ export class PromiseAwaiter<T> extends CancellableAwaiter<T> {
   }
 
   override toString(): string {
-    return "a Promise (coAwait), which only the host event loop can settle";
+    return "a Promise (coAwait)";
   }
 }

@@ -105,7 +105,7 @@ export function start<T>(
 ): Promise<T> {
   try {
     const { executor, signal, affinity } = checkOptions(options);
-    const operation = toOperation(awaitable);
+    const operation = toOperation(awaitable, "start(awaitable)");
     const domain = signal === undefined ? null : new CancellationDomain(signal);
     return new Promise<T>((resolve, reject) => {
       const settle = domain === null

@@ -103,7 +103,7 @@ export function syncAwait<T>(
   const executor = options?.executor;
   checkExecutor(executor);
   const outcome = new Outcome();
-  const driver = newRoot(toOperation(awaitable), null, outcome);
+  const driver = newRoot(toOperation(awaitable, "syncAwait(awaitable)"), null, outcome);
   const pump = executor === undefined ? never : () => executor.runOne();
   try {
     runUntilBlocked(driver, pump);

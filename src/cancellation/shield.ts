@@ -145,11 +145,6 @@ export class Shield<T> extends Awaiter<T> implements Completion {
  * ```
  */
 export function shield<T>(operation: Awaitable<T> | Operation<T>): Operation<T> {
-  let op: Operation<T>;
-  try {
-    op = toOperation(operation);
-  } catch (error) {
-    throw new TypeError(`shield(op): ${(error as Error).message}`);
-  }
+  const op: Operation<T> = toOperation(operation, "shield(op)");
   return new Shield(op);
 }

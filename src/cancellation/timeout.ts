@@ -197,12 +197,7 @@ export function timeout<T>(operation: Awaitable<T> | Operation<T>, ms: number): 
         "no limit",
     );
   }
-  let op: Operation<T>;
-  try {
-    op = toOperation(operation);
-  } catch (error) {
-    throw new TypeError(`timeout(op, ms): ${(error as Error).message}`);
-  }
+  const op: Operation<T> = toOperation(operation, "timeout(op, ms)");
   if (op instanceof Shield) return new Shield(new Timeout(op.operation, ms));
   return new Timeout(op, ms);
 }

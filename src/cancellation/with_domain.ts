@@ -136,7 +136,7 @@ export function withDomain<T>(
         "new CancellationDomain(signal)",
     );
   }
-  return new WithDomain(domain, toOperation(operation));
+  return new WithDomain(domain, toOperation(operation, "withDomain(domain, operation)"));
 }
 
 installThenTrap(WithDomain.prototype, "an Operation (withDomain)");

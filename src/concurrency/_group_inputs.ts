@@ -59,7 +59,9 @@ export function normalize(name: string, args: readonly unknown[]): Input[] {
           `alone (${name}(tasks)), or spread it (${name}(...tasks))`,
       );
     }
-    inputs[i] = a instanceof ForkedImpl ? a : toOperation(a as Operation<unknown>);
+    inputs[i] = a instanceof ForkedImpl
+      ? a
+      : toOperation(a as Operation<unknown>, `${name}(): argument ${i}`);
   }
   return inputs;
 }

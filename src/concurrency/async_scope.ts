@@ -208,12 +208,7 @@ export class AsyncScope implements AsyncDisposable {
    * @throws {TaskStateError} If `operation` is a task that is not armed.
    */
   spawn(operation: Awaitable<unknown> | Operation<unknown>): void {
-    let op: Operation<unknown>;
-    try {
-      op = toOperation(operation);
-    } catch (error) {
-      throw new TypeError(`AsyncScope.spawn(op): ${(error as Error).message}`);
-    }
+    const op: Operation<unknown> = toOperation(operation, "AsyncScope.spawn(op)");
     const scope = this.#scope;
     if (scope.state === JOINED) {
       throw new TypeError(

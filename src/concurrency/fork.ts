@@ -147,7 +147,7 @@ class Fork<T> extends Awaiter<Forked<T>> {
  * ```
  */
 export function fork<T>(operation: Awaitable<T> | Operation<T>): Operation<Forked<T>> {
-  const op = toOperation(operation);
+  const op = toOperation(operation, "fork(operation)");
   return new LazyOperation(() => forkIn(op));
 }
 

@@ -199,12 +199,7 @@ export class Semaphore {
    * @throws {TypeError} At the call, if `operation` cannot be awaited.
    */
   use<T>(operation: Awaitable<T> | Operation<T>): Operation<T> {
-    let op: Operation<T>;
-    try {
-      op = toOperation(operation);
-    } catch (error) {
-      throw new TypeError(`Semaphore.use(op): ${(error as Error).message}`);
-    }
+    const op: Operation<T> = toOperation(operation, "Semaphore.use(op)");
     const permits = this.#permits;
     const acquire = this.#acquire;
     return new LazyOperation(() => holding(permits, acquire, op));

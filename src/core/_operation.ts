@@ -28,8 +28,11 @@ class SimpleOperation<T> implements Operation<T> {
   }
 }
 
-/** Turns `value` into an operation, or throws a `TypeError` naming what it got. */
-export function toOperation<T>(value: Awaitable<T> | Operation<T>): Operation<T> {
+/**
+ * Turns `value` into an operation, or throws a `TypeError` naming what it got, after `who` (the
+ * call that was given it, as the user wrote it) when there is one.
+ */
+export function toOperation<T>(value: Awaitable<T> | Operation<T>, who?: string): Operation<T> {
   if (value instanceof Task) return value;
   if (value !== null && (typeof value === "object" || typeof value === "function")) {
     const v = value as Record<PropertyKey, unknown>;
@@ -45,8 +48,10 @@ export function toOperation<T>(value: Awaitable<T> | Operation<T>): Operation<T>
     if (typeof v.then === "function") return new PromiseAwaiter(value as PromiseLike<T>);
   }
   throw new TypeError(
-    `cannot await ${value === null ? "null" : typeof value}: expected a Task, an Awaiter, a ` +
-      "SimpleAwaitable, an object with [coAwaitSymbol](), a Promise, or an Operation",
+    `${who === undefined ? "" : `${who}: `}cannot await ${
+      value === null ? "null" : typeof value
+    }: expected a Task, an Awaiter, a SimpleAwaitable, an object with [coAwaitSymbol](), a ` +
+      "Promise, or an Operation",
   );
 }
 

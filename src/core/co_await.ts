@@ -33,5 +33,5 @@ import { toOperation } from "./_operation.ts";
  * ```
  */
 export function coAwait<T>(awaitable: Awaitable<T> | Operation<T>): Operation<T> {
-  return toOperation(awaitable);
+  return toOperation(awaitable, "coAwait(awaitable)");
 }

@@ -47,5 +47,9 @@ export function spawn<T>(
   if (affinity !== undefined && typeof affinity !== "boolean") {
     throw new TypeError("spawn(executor, operation, { affinity }): affinity must be true or false");
   }
-  return new Spawn(executor, toOperation(operation), affinity === true);
+  return new Spawn(
+    executor,
+    toOperation(operation, "spawn(executor, operation)"),
+    affinity === true,
+  );
 }

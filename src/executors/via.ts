@@ -60,6 +60,6 @@ function* awaitThenHop<T>(
  */
 export function via<T>(operation: Awaitable<T> | Operation<T>, executor: Executor): Operation<T> {
   checkExecutor(executor, "via(operation, executor)");
-  const op = toOperation(operation);
+  const op = toOperation(operation, "via(operation, executor)");
   return new LazyOperation(() => awaitThenHop(op, executor));
 }

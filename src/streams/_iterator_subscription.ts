@@ -120,7 +120,7 @@ class PromisedResult<T> extends CancellableAwaiter<T | End> {
   }
 
   override toString(): string {
-    return `${this.#describe}, which only the host event loop can settle`;
+    return this.#describe;
   }
 
   #settle(rejected: boolean, outcome: unknown): void {

@@ -116,7 +116,10 @@ export class StreamRun<T> implements Completion, RunState<T> {
             "(function* (emit) { yield* emit(value); }), or return an operation",
         );
       }
-      operation = toOperation(body as Awaitable<unknown>);
+      operation = toOperation(
+        body as Awaitable<unknown>,
+        "stream(producer): what the producer returned",
+      );
     } catch (error) {
       this.complete(true, error);
       return;

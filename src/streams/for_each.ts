@@ -147,7 +147,7 @@ function asOperation(result: unknown): Operation<unknown> {
   if (typeof r.next === "function" && typeof r[Symbol.iterator] === "function") {
     return result as Operation<unknown>;
   }
-  return toOperation(result as Awaitable<unknown>);
+  return toOperation(result as Awaitable<unknown>, "forEach(source, body): what the body returned");
 }
 
 function checkSource(source: unknown): void {

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import {
   coAwait,
+  forEach,
   inlineExecutor,
   ManualExecutor,
   microtaskExecutor,
@@ -50,6 +51,7 @@ Deno.test("syncAwait on host-only work destroys the task and throws SyncAwaitErr
       [() => sleep(5), /sleep\(5\)/],
       [() => coAwait(new Promise<void>(() => {})), /a Promise/],
       [() => schedule(microtaskExecutor), /schedule\(microtaskExecutor\)/],
+      [() => forEach((async function* () {})(), function* () {}), /an async iterator's next\(\)/],
     ] as const
   ) {
     const before = defaultBytesInUse();
@@ -73,6 +75,8 @@ Deno.test("syncAwait on host-only work destroys the task and throws SyncAwaitErr
       assert.ok(e instanceof SyncAwaitError);
       assert.match(e.message, named);
       assert.match(e.message, /start/);
+      // One sentence says why, once: the description names the wait, the message the reason.
+      assert.equal(e.message.match(/host event loop/g)?.length, 1, e.message);
       return true;
     });
     assert.deepEqual(order, ["inner finally", "outer finally"]);

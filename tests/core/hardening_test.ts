@@ -322,6 +322,55 @@ Deno.test("#14 bad arguments are checked at the call, before anything runs", () 
   assert.throws(() => spawn({} as never, ready(1)), /execute\(callback\)/);
 });
 
+Deno.test("#14 a value that cannot be awaited is refused naming the call it was given to", async () => {
+  const {
+    AsyncScope,
+    createContext,
+    fork,
+    forEach,
+    Semaphore,
+    shield,
+    stream,
+    timeout,
+    via,
+    whenAll,
+    whenAny,
+  } = await import("../../mod.ts");
+  const junk = 42 as never;
+  const atCall: [string, () => unknown][] = [
+    ["syncAwait(awaitable)", () => syncAwait(junk)],
+    ["coAwait(awaitable)", () => coAwait(junk)],
+    ["spawn(executor, operation)", () => spawn(inlineExecutor, junk)],
+    ["via(operation, executor)", () => via(junk, inlineExecutor)],
+    ["fork(operation)", () => fork(junk)],
+    ["withDomain(domain, operation)", () => withDomain(new CancellationDomain(), junk)],
+    ["Context(k).with(value, operation)", () => createContext("k", 0).with(1, junk)],
+    ["whenAll(): argument 1", () => whenAll(ready(1), junk)],
+    ["whenAny(): argument 0", () => whenAny(junk)],
+    ["timeout(op, ms)", () => timeout(junk, 5)],
+    ["shield(op)", () => shield(junk)],
+    ["Semaphore.use(op)", () => new Semaphore(1).use(junk)],
+    ["AsyncScope.spawn(op)", () => new AsyncScope().spawn(junk)],
+  ];
+  for (const [who, call] of atCall) {
+    assert.throws(call, (e: unknown) => {
+      assert.ok(e instanceof TypeError, who);
+      assert.ok(e.message.startsWith(`${who}: cannot await number`), e.message);
+      return true;
+    });
+  }
+  await assert.rejects(start(junk), /^TypeError: start\(awaitable\): cannot await number/);
+  // What a user's function returned is named as such, at the await that runs it.
+  assert.throws(
+    () => syncAwait(forEach([1], () => junk)),
+    /^TypeError: forEach\(source, body\): what the body returned: cannot await number/,
+  );
+  assert.throws(
+    () => syncAwait(forEach(stream(() => junk), function* () {})),
+    /stream\(producer\)/,
+  );
+});
+
 Deno.test("#14 start reports bad options as a rejected promise", async () => {
   await assert.rejects(start(ready(1), { executor: {} as never }), TypeError);
   await assert.rejects(start(ready(1), { signal: {} as never }), TypeError);
