@@ -59,9 +59,7 @@ export function normalize(name: string, args: readonly unknown[]): Input[] {
           `alone (${name}(tasks)), or spread it (${name}(...tasks))`,
       );
     }
-    inputs[i] = a instanceof ForkedImpl
-      ? a
-      : toOperation(a as Operation<unknown>, `${name}(): argument ${i}`);
+    inputs[i] = a instanceof ForkedImpl ? a : toOperation(a as Operation<unknown>, name, i);
   }
   return inputs;
 }

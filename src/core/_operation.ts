@@ -30,9 +30,15 @@ class SimpleOperation<T> implements Operation<T> {
 
 /**
  * Turns `value` into an operation, or throws a `TypeError` naming what it got, after `who` (the
- * call that was given it, as the user wrote it) when there is one.
+ * call that was given it, as the user wrote it) when given; with `argument`, its position among
+ * the arguments of the function named `who`. (Both are strings made once: the message is built
+ * only when it is thrown.) Errors that a user's `[coAwaitSymbol]()` throws pass unchanged.
  */
-export function toOperation<T>(value: Awaitable<T> | Operation<T>, who?: string): Operation<T> {
+export function toOperation<T>(
+  value: Awaitable<T> | Operation<T>,
+  who?: string,
+  argument = -1,
+): Operation<T> {
   if (value instanceof Task) return value;
   if (value !== null && (typeof value === "object" || typeof value === "function")) {
     const v = value as Record<PropertyKey, unknown>;
@@ -48,9 +54,10 @@ export function toOperation<T>(value: Awaitable<T> | Operation<T>, who?: string)
     if (typeof v.then === "function") return new PromiseAwaiter(value as PromiseLike<T>);
   }
   throw new TypeError(
-    `${who === undefined ? "" : `${who}: `}cannot await ${
-      value === null ? "null" : typeof value
-    }: expected a Task, an Awaiter, a SimpleAwaitable, an object with [coAwaitSymbol](), a ` +
+    `${who === undefined ? "" : argument < 0 ? `${who}: ` : `${who}(): argument ${argument}: `}` +
+      `cannot await ${
+        value === null ? "null" : typeof value
+      }: expected a Task, an Awaiter, a SimpleAwaitable, an object with [coAwaitSymbol](), a ` +
       "Promise, or an Operation",
   );
 }

@@ -66,7 +66,7 @@ class ContextKey<T> implements Context<T> {
   }
 
   with<R>(value: T, operation: Awaitable<R> | Operation<R>): Operation<R> {
-    return new WithContext(this, value, toOperation(operation, `${this}.with(value, operation)`));
+    return new WithContext(this, value, toOperation(operation, "Context.with(value, operation)"));
   }
 
   toString(): string {

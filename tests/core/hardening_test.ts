@@ -344,7 +344,7 @@ Deno.test("#14 a value that cannot be awaited is refused naming the call it was 
     ["via(operation, executor)", () => via(junk, inlineExecutor)],
     ["fork(operation)", () => fork(junk)],
     ["withDomain(domain, operation)", () => withDomain(new CancellationDomain(), junk)],
-    ["Context(k).with(value, operation)", () => createContext("k", 0).with(1, junk)],
+    ["Context.with(value, operation)", () => createContext("k", 0).with(1, junk)],
     ["whenAll(): argument 1", () => whenAll(ready(1), junk)],
     ["whenAny(): argument 0", () => whenAny(junk)],
     ["timeout(op, ms)", () => timeout(junk, 5)],
@@ -360,6 +360,18 @@ Deno.test("#14 a value that cannot be awaited is refused naming the call it was 
     });
   }
   await assert.rejects(start(junk), /^TypeError: start\(awaitable\): cannot await number/);
+  // What a user's operator co_await throws is not a refusal of ours: it passes as it is.
+  const own = new RangeError("mine");
+  const throwing = {
+    [coAwaitSymbol]() {
+      throw own;
+    },
+  };
+  for (
+    const call of [() => shield(throwing), () => timeout(throwing, 5), () => whenAll(throwing)]
+  ) {
+    assert.throws(call, (e: unknown) => e === own);
+  }
   // What a user's function returned is named as such, at the await that runs it.
   assert.throws(
     () => syncAwait(forEach([1], () => junk)),
