@@ -81,6 +81,19 @@ export function rejectArgs(who: string, bytes: unknown, align: unknown): never {
   );
 }
 
+/** Checks a resource's options argument: an object, or nothing (the defaults). */
+export function optionsObject<T extends object>(who: string, options: T | undefined): T {
+  if (options === undefined) return {} as T;
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `new ${who}(options): options must be an object (or left out for the defaults), got ${
+        options === null ? "null" : typeof options
+      }`,
+    );
+  }
+  return options;
+}
+
 /** Checks a resource's constructor option: an integer in [min, max], or the default. */
 export function intOption(
   who: string,
@@ -124,7 +137,7 @@ export function describe(value: unknown): string {
     const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
     const missing = ["allocate", "deallocate", "isEqual"]
       .filter((m) => typeof (value as Record<string, unknown>)[m] !== "function");
-    return `${ctor ? `a ${ctor}` : "an object"}` +
+    return `${ctor ? `${/^[AEIOU]/.test(ctor) ? "an" : "a"} ${ctor}` : "an object"}` +
       (missing.length ? ` without ${missing.join(", ")}` : "");
   }
   return typeof value === "function" ? "a function" : `${typeof value} ${String(value)}`;

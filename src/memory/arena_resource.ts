@@ -14,6 +14,7 @@ import {
   framesLive,
   intOption,
   nameOf,
+  optionsObject,
   rejectAddress,
   rejectArgs,
   resourceOption,
@@ -101,15 +102,16 @@ export class ArenaResource implements MemoryResource {
   #disposed = false;
 
   /** An arena whose first block is `initialSize` bytes and whose later blocks come from `upstream`. */
-  constructor(options: ArenaOptions = {}) {
+  constructor(options?: ArenaOptions) {
+    const given = optionsObject(NAME, options);
     this.stats = statsView(() => ({
       bytesInUse: this.#bytesInUse,
       peakBytes: Math.max(this.#peakBefore, this.#bytesInUse),
       allocations: this.#allocations,
       deallocations: this.#deallocations,
     }));
-    const size = intOption(NAME, "initialSize", options.initialSize, 1024, 0, 2 ** 30);
-    this.#upstream = resourceOption(NAME, "upstream", options.upstream, getDefaultResource);
+    const size = intOption(NAME, "initialSize", given.initialSize, 1024, 0, 2 ** 30);
+    this.#upstream = resourceOption(NAME, "upstream", given.upstream, getDefaultResource);
     this.#firstSize = size;
     this.#first = newDeleteInternal.allocateOwned(NAME, size, BLOCK_ALIGN);
     this.#blockStart = this.#first;

@@ -13,6 +13,7 @@ import {
   framesLive,
   intOption,
   nameOf,
+  optionsObject,
   rejectAddress,
   rejectArgs,
   resourceOption,
@@ -121,7 +122,8 @@ export class PoolResource implements MemoryResource {
   #large: Map<number, [number, number]> = new Map();
 
   /** A pool with the given limits, taking its memory from `upstream`. */
-  constructor(options: PoolOptions = {}) {
+  constructor(options?: PoolOptions) {
+    const given = optionsObject(NAME, options);
     this.stats = statsView(() => ({
       bytesInUse: this.#bytesInUse,
       peakBytes: this.#peakBytes,
@@ -131,7 +133,7 @@ export class PoolResource implements MemoryResource {
     this.#maxBlocks = intOption(
       NAME,
       "maxBlocksPerChunk",
-      options.maxBlocksPerChunk,
+      given.maxBlocksPerChunk,
       256,
       1,
       2 ** 20,
@@ -139,13 +141,13 @@ export class PoolResource implements MemoryResource {
     const largest = intOption(
       NAME,
       "largestRequiredPoolBlock",
-      options.largestRequiredPoolBlock,
+      given.largestRequiredPoolBlock,
       4096,
       1,
       2 ** 20,
     );
     this.#largest = Math.max(MIN_CLASS, 2 ** Math.ceil(Math.log2(largest)));
-    this.#upstream = resourceOption(NAME, "upstream", options.upstream, getDefaultResource);
+    this.#upstream = resourceOption(NAME, "upstream", given.upstream, getDefaultResource);
     const classes = Math.log2(this.#largest / MIN_CLASS) + 1;
     this.#head = new Int32Array(classes);
     this.#cur = new Int32Array(classes);

@@ -186,6 +186,28 @@ for (const [what, value] of junkResources) {
   });
 }
 
+Deno.test("resource options that are not an object are a TypeError at construction, leaking nothing", () => {
+  for (const junk of [null, 5, "big", true, () => ({})]) {
+    for (
+      const [name, make] of [
+        ["ArenaResource", () => new ArenaResource(junk as never)],
+        ["PoolResource", () => new PoolResource(junk as never)],
+      ] as const
+    ) {
+      const before = newDeleteResource.stats.bytesInUse;
+      assert.throws(make, (e: unknown) => {
+        assert.ok(e instanceof TypeError, `${name}(${String(junk)})`);
+        assert.match(e.message, new RegExp(`^new ${name}\\(options\\): options must be an object`));
+        return true;
+      });
+      assert.equal(newDeleteResource.stats.bytesInUse, before, "no first block leaked");
+    }
+  }
+  // A junk upstream is named with the right article: "an Object", "a Map".
+  assert.throws(() => new ArenaResource({ upstream: {} as never }), /got an Object without/);
+  assert.throws(() => new ArenaResource({ upstream: new Map() as never }), /got a Map without/);
+});
+
 Deno.test("PolymorphicAllocator over an object without deallocate is a TypeError at construction", () => {
   for (const [, value] of junkResources) {
     if (value === null) continue; // null: see below
