@@ -100,6 +100,13 @@ export function syncAwait<T>(
   awaitable: Awaitable<T> | Operation<T>,
   options?: SyncAwaitOptions,
 ): T {
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError(
+      `syncAwait(awaitable, options): options must be an object ({ executor }), got ${
+        options === null ? "null" : typeof options
+      }`,
+    );
+  }
   const executor = options?.executor;
   checkExecutor(executor);
   const outcome = new Outcome();

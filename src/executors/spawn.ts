@@ -43,6 +43,13 @@ export function spawn<T>(
   options?: SpawnOptions,
 ): Operation<T> {
   checkExecutor(executor, "spawn(executor, operation)");
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError(
+      `spawn(executor, operation, options): options must be an object ({ affinity }), got ${
+        options === null ? "null" : typeof options
+      }`,
+    );
+  }
   const affinity = options?.affinity;
   if (affinity !== undefined && typeof affinity !== "boolean") {
     throw new TypeError("spawn(executor, operation, { affinity }): affinity must be true or false");

@@ -320,6 +320,17 @@ Deno.test("#14 bad arguments are checked at the call, before anything runs", () 
     /domain must be a CancellationDomain/,
   );
   assert.throws(() => spawn({} as never, ready(1)), /execute\(callback\)/);
+  // An options argument that is not an object is refused, not ignored.
+  for (const junk of [null, 5, "x"]) {
+    assert.throws(
+      () => syncAwait(ready(1), junk as never),
+      /^TypeError: syncAwait\(awaitable, options\): options must be an object/,
+    );
+    assert.throws(
+      () => spawn(inlineExecutor, ready(1), junk as never),
+      /^TypeError: spawn\(executor, operation, options\): options must be an object/,
+    );
+  }
 });
 
 Deno.test("#14 a value that cannot be awaited is refused naming the call it was given to", async () => {
