@@ -70,9 +70,10 @@ export class AwaitOp<T> implements Iterator<Suspension, T, unknown>, CoroutineHa
       }
       return { done: false, value: this as unknown as Suspension };
     }
-    // Only a driver resumes a suspension, and it set the owner first: anything else is a task
-    // iterated by hand, whose await must not "return" a value that never came.
-    if (this.owner === null) throw drivenByHand();
+    // Only a resumed suspension returns (its handle spent by resume(), a transfer, or the driver
+    // itself): anything else is a task iterated by hand, before or after its driver suspended it,
+    // whose await must not "return" a value that never came.
+    if (this.#phase !== SPENT) throw drivenByHand();
     return done(this.awaitable.awaitResume());
   }
 

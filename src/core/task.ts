@@ -230,6 +230,10 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
         return this._nextSlow(input);
       }
       this._state = RUNNING;
+    } else if (rt.driver === null) {
+      // Resumed by hand, outside any driver: refused before the body sees anything, so the
+      // task's real resume still finds it as it was.
+      throw drivenByHand();
     }
     // Kept apart from _resumeAbruptly: this is the path every await takes.
     const gen = this._gen!;
@@ -257,9 +261,12 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
 
   /** `next()` of a task that is not an ordinary one running or launching inline. */
   private _nextSlow(input: unknown): IteratorResult<Suspension, T> {
+    // Outside any driver nothing may resume or launch a task (see next()).
+    if (rt.driver === null && (this._state === ARMED || STATUS[this._state] === "launched")) {
+      throw drivenByHand();
+    }
     if (this._state === SCOPED) return this._nextScoped(input);
     if (this._state !== ARMED) return this._settle(Call.Next, input);
-    if (rt.driver === null) throw drivenByHand();
     if (rt.room <= 0) return this._detach();
     this._state = SCOPED; // armed, with an allocator of its own
     return this._nextScoped(input);
@@ -297,12 +304,14 @@ export class Task<T = void> implements Operation<T>, Iterator<Suspension, T, unk
   /** @ignore Throws `error` into the coroutine at its suspension point. Driven by `yield*`. */
   throw(error: unknown): IteratorResult<Suspension, T> {
     if (this._state !== RUNNING && this._state !== SCOPED) return this._settle(Call.Throw, error);
+    if (rt.driver === null) throw drivenByHand(); // by hand, outside any driver: see next()
     return this._resumeAbruptly(Abrupt.Throw, error);
   }
 
   /** @ignore Unwinds the coroutine through its `finally` blocks. Driven by `yield*`. */
   return(value?: unknown): IteratorResult<Suspension, T> {
     if (this._state !== RUNNING && this._state !== SCOPED) return this._settle(Call.Return, value);
+    if (rt.driver === null) throw drivenByHand(); // by hand, outside any driver: see next()
     return this._resumeAbruptly(Abrupt.Return, value);
   }
 

@@ -7,6 +7,8 @@
 
 import assert from "node:assert/strict";
 import {
+  allocatorArg,
+  ArenaResource,
   Awaiter,
   CancellationDomain,
   CancelledError,
@@ -148,6 +150,73 @@ Deno.test("#4 driving a task by hand is a TypeError, not a silent undefined", ()
     return "no error";
   });
   assert.match(syncAwait(parent()), /iterated by hand/);
+});
+
+Deno.test("#4 a suspended task resumed by hand is refused; its real resume still delivers", async () => {
+  class Gate extends Awaiter<number> {
+    handle: CoroutineHandle | null = null;
+    awaitReady(): boolean {
+      return false;
+    }
+    awaitSuspend(h: CoroutineHandle): void {
+      this.handle = h;
+    }
+    awaitResume(): number {
+      return 7;
+    }
+  }
+  const arena = new ArenaResource();
+  for (const scoped of [false, true]) {
+    const gate = new Gate();
+    const order: string[] = [];
+    let inner: Task<number> | null = null;
+    const child = task(function* (_tag?: unknown, _arena?: unknown) {
+      try {
+        return (yield* gate) * 2;
+      } finally {
+        order.push("child finally");
+      }
+    });
+    const parent = task(function* () {
+      inner = scoped ? child(allocatorArg, arena) : child();
+      return yield* inner;
+    });
+    const before = defaultBytesInUse();
+    const result = start(parent());
+    const suspended = inner as unknown as Iterator<unknown>;
+    for (
+      const call of [
+        () => suspended.next(),
+        () => suspended.throw!(new Error("x")),
+        () => suspended.return!(1),
+      ]
+    ) {
+      assert.throws(call, /iterated by hand/, `scoped: ${scoped}`);
+    }
+    assert.deepEqual(order, [], "the body saw nothing: no finally ran");
+    gate.handle!.resume();
+    assert.equal(await result, 14, "the real resume delivers the real value");
+    assert.deepEqual(order, ["child finally"]);
+    assert.equal(defaultBytesInUse(), before, "frames freed");
+  }
+  // From inside another root's task it cannot be refused before the body runs (a task does not
+  // know its driver), but the await fails loudly instead of returning a value that never came.
+  const gate = new Gate();
+  let inner: Task<number> | null = null;
+  const child = task(function* () {
+    return (yield* gate) * 2;
+  });
+  const parent = task(function* () {
+    inner = child();
+    return yield* inner;
+  });
+  const result = start(parent());
+  const meddler = task(function* () {
+    return (inner as unknown as Iterator<unknown>).next();
+  });
+  assert.throws(() => syncAwait(meddler()), /iterated by hand/);
+  gate.handle!.resume();
+  await assert.rejects(result, TaskStateError);
 });
 
 Deno.test("#6 a plain `yield` of a handle is the plain-yield TypeError, fresh or spent", () => {
