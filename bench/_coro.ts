@@ -58,5 +58,7 @@ export function optional<K extends keyof OptionalApi>(
   return ns as Pick<OptionalApi, K>;
 }
 
+// AsyncScope (issue 11): roots without a Promise each, for bench/suspended_memory.ts.
+export { AsyncScope } from "../mod.ts";
 // Streams (issue 12): channels and streams for bench/streams.ts.
 export { Channel, forEach, stream, whenAll } from "../mod.ts";

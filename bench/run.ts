@@ -374,6 +374,15 @@ if (want("Suspended")) {
       ? `${coro.toFixed(0)} B vs ${asyncJs.toFixed(0)} B a chain, ${fmtRatio(coro / asyncJs)}`
       : "not measured",
   });
+  const inScope = bytes.get(SUSPENDED_ROWS.scope)?.js;
+  targets.push({
+    label:
+      "The same chains spawned into an AsyncScope (no Promise per root) hold ≤ async functions",
+    met: inScope !== undefined && asyncJs !== undefined ? inScope <= asyncJs : undefined,
+    detail: inScope !== undefined && asyncJs !== undefined
+      ? `${inScope.toFixed(0)} B vs ${asyncJs.toFixed(0)} B a chain, ${fmtRatio(inScope / asyncJs)}`
+      : "not measured",
+  });
 }
 
 /**

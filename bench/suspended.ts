@@ -54,7 +54,11 @@ export async function suspendedGrid(): Promise<{ grid: Grid; bytes: Map<string, 
         "`v8.getHeapStatistics().used_heap_size` after `gc()` with every chain suspended, minus " +
         "the same before, divided by the count (the second of two rounds). Wasm heap: the default " +
         "resource's `bytesInUse`, the same way (async functions have none). In a child process " +
-        "with `--expose-gc` (`bench/suspended_memory.ts --json`).",
+        "with `--expose-gc` (`bench/suspended_memory.ts --json`). The AsyncScope row starts " +
+        "each chain with `scope.spawn(parent())` instead of `start(parent())`: what it saves is " +
+        "what `start()` holds per root until it settles (a Promise, its two resolving functions " +
+        "and their context, and the completion that keeps them), which an async function's own " +
+        "Promise, settled inside the engine, does without.",
       header: ["contender", "JS heap B/chain", "Wasm heap B/chain", "JS heap vs async/await"],
       rows,
     },

@@ -16,12 +16,23 @@
  */
 
 import v8 from "node:v8";
-import { Awaiter, type CoroutineHandle, getDefaultResource, start, task } from "./_coro.ts";
+import {
+  AsyncScope,
+  Awaiter,
+  type CoroutineHandle,
+  getDefaultResource,
+  start,
+  task,
+} from "./_coro.ts";
 
 /** Chains held at once by default. */
 export const COUNT = 100_000;
 /** Row names, the same as in the other tables. */
-export const SUSPENDED_ROWS = { coro: "@coro/task", async: "async/await" } as const;
+export const SUSPENDED_ROWS = {
+  coro: "@coro/task",
+  scope: "@coro/task, each chain spawned into one AsyncScope",
+  async: "async/await",
+} as const;
 
 /** An awaitable that keeps every waiter suspended until `open()`. */
 class Gate extends Awaiter<void> {
@@ -66,6 +77,31 @@ export async function suspendedTasks(count = COUNT): Promise<{ js: number; wasm:
   return { js, wasm };
 }
 
+/**
+ * The same chains as {@linkcode suspendedTasks}, each started by `AsyncScope.spawn` instead of
+ * `start()`: a root of its own with no Promise, so what `start()` adds per root (its Promise, the
+ * two resolving functions and their context, the completion holding them) is left out, and the
+ * scope's own record of each member is counted.
+ */
+export async function suspendedInScope(count = COUNT): Promise<{ js: number; wasm: number }> {
+  const gate = new Gate();
+  const child = task(function* () {
+    yield* gate;
+  });
+  const parent = task(function* () {
+    yield* child();
+  });
+  const scope = new AsyncScope();
+  const jsBefore = gcAndMeasure();
+  const wasmBefore = getDefaultResource().stats.bytesInUse;
+  for (let i = 0; i < count; i++) scope.spawn(parent());
+  const js = (gcAndMeasure() - jsBefore) / count;
+  const wasm = (getDefaultResource().stats.bytesInUse - wasmBefore) / count;
+  gate.open();
+  await scope.closed();
+  return { js, wasm };
+}
+
 /** Bytes of JS heap per suspended chain, for async functions. */
 export async function suspendedAsync(count = COUNT): Promise<{ js: number; wasm: number }> {
   let release!: () => void;
@@ -93,6 +129,7 @@ if (import.meta.main) {
   for (let round = 0; round < 2; round++) {
     rows.length = 0;
     rows.push([SUSPENDED_ROWS.coro, await suspendedTasks(count)]);
+    rows.push([SUSPENDED_ROWS.scope, await suspendedInScope(count)]);
     rows.push([SUSPENDED_ROWS.async, await suspendedAsync(count)]);
   }
   if (Deno.args.includes("--json")) {
