@@ -19,9 +19,12 @@ export function notArmed(t: { readonly status: TaskStatus }): TaskStateError {
     destroyed: "it was destroyed",
     empty: "it was moved from (move() gave its coroutine to another task)",
   };
+  const reason = why[t.status] ??
+    "it has no state at all: it was not made by a task function (Object.create(Task.prototype) " +
+      "and the like make no task)";
   return new TaskStateError(
-    `cannot await a task that is not armed: ${why[t.status]}. A task has one owner and is ` +
-      "awaited once; call the task function again for a new task",
+    `cannot await a task that is not armed: ${reason}. A task has one owner and is awaited ` +
+      "once; call the task function again for a new task",
     t.status,
   );
 }

@@ -557,4 +557,11 @@ Deno.test("#28 the Task constructor cannot be called by users", () => {
     () => new Ctor(Symbol("fake"), (function* () {})(), null),
     /cannot be constructed directly/,
   );
+  // Nor made from its prototype: awaiting one says it is no task, whichever way it is awaited.
+  const fake = Object.create(Task.prototype) as Task<number>;
+  assert.throws(() => syncAwait(fake), /not made by a task function/);
+  const outer = task(function* () {
+    return yield* fake;
+  });
+  assert.throws(() => syncAwait(outer()), /not made by a task function/);
 });
