@@ -4,6 +4,7 @@
  * @module
  */
 
+import { optionsObject } from "../core/_options.ts";
 import type { Completion } from "../core/_driver.ts";
 import { runNow, runOn } from "../core/_trampoline.ts";
 import { isTask } from "../core/_runtime.ts";
@@ -135,11 +136,8 @@ export function start<T>(
 }
 
 function checkOptions(options: StartOptions | undefined): StartOptions {
-  if (options === undefined) return {};
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError("start(a, options): options must be an object ({ executor, signal })");
-  }
-  const { executor, signal, affinity } = options;
+  const checked = optionsObject("start(a, options)", options, "{ executor, signal }");
+  const { executor, signal, affinity } = checked;
   if (executor !== undefined && typeof executor?.execute !== "function") {
     throw new TypeError("start(a, { executor }): executor must have an execute(callback) method");
   }
@@ -154,5 +152,5 @@ function checkOptions(options: StartOptions | undefined): StartOptions {
       "start(a, { affinity: true }) needs an executor to stay on: pass { executor, affinity }",
     );
   }
-  return options;
+  return checked;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { optionsObject } from "../core/_options.ts";
 import type { Completion, Driver } from "../core/_driver.ts";
 import { runUntilBlocked } from "../core/_trampoline.ts";
 import { newRoot } from "../core/_root.ts";
@@ -100,14 +101,7 @@ export function syncAwait<T>(
   awaitable: Awaitable<T> | Operation<T>,
   options?: SyncAwaitOptions,
 ): T {
-  if (options !== undefined && (typeof options !== "object" || options === null)) {
-    throw new TypeError(
-      `syncAwait(awaitable, options): options must be an object ({ executor }), got ${
-        options === null ? "null" : typeof options
-      }`,
-    );
-  }
-  const executor = options?.executor;
+  const { executor } = optionsObject("syncAwait(awaitable, options)", options, "{ executor }");
   checkExecutor(executor);
   const outcome = new Outcome();
   const driver = newRoot(toOperation(awaitable, "syncAwait(awaitable)"), null, outcome);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { optionsObject } from "../core/_options.ts";
 import { ForkedImpl } from "./_forked.ts";
 import { toOperation } from "../core/_operation.ts";
 import type { Operation } from "../core/awaitable.ts";
@@ -17,12 +18,7 @@ export type Input = Operation<unknown> | ForkedImpl<unknown>;
 /** Reads `{ concurrency }`; a typed error at the call for anything but a positive integer. */
 export function concurrencyOf(name: string, options: unknown): number {
   if (options === undefined) return Infinity;
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `${name}(tasks, options): options must be an object such as { concurrency: 4 }, got ` +
-        (options === null ? "null" : typeof options),
-    );
-  }
+  optionsObject(`${name}(tasks, options)`, options as object, "{ concurrency: 4 }");
   const proto = Object.getPrototypeOf(options);
   if (proto !== Object.prototype && proto !== null) {
     // Most likely an input after the array, which would otherwise be silently ignored.

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { optionsObject } from "./_options.ts";
 import { resourceOf } from "../memory/_frame.ts";
 import type { MemoryResource } from "../memory/memory_resource.ts";
 import type { Suspension } from "./_runtime.ts";
@@ -150,12 +151,7 @@ export function task<A extends unknown[], T>(
         "write the body as function* and await with yield*",
     );
   }
-  if (options !== undefined && (typeof options !== "object" || options === null)) {
-    throw new TypeError(
-      `task(body, options): options must be an object ({ name }), got ${describe(options)}`,
-    );
-  }
-  const name = options?.name ?? body.name;
+  const name = optionsObject("task(body, options)", options, "{ name }").name ?? body.name;
   if (typeof name !== "string") {
     throw new TypeError(`task(body, { name }): name must be a string, got ${typeof name}`);
   }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { optionsObject } from "../core/_options.ts";
 import { toOperation } from "../core/_operation.ts";
 import type { Awaitable, Operation } from "../core/awaitable.ts";
 import { checkExecutor } from "./_checks.ts";
@@ -43,14 +44,11 @@ export function spawn<T>(
   options?: SpawnOptions,
 ): Operation<T> {
   checkExecutor(executor, "spawn(executor, operation)");
-  if (options !== undefined && (typeof options !== "object" || options === null)) {
-    throw new TypeError(
-      `spawn(executor, operation, options): options must be an object ({ affinity }), got ${
-        options === null ? "null" : typeof options
-      }`,
-    );
-  }
-  const affinity = options?.affinity;
+  const { affinity } = optionsObject(
+    "spawn(executor, operation, options)",
+    options,
+    "{ affinity: true }",
+  );
   if (affinity !== undefined && typeof affinity !== "boolean") {
     throw new TypeError("spawn(executor, operation, { affinity }): affinity must be true or false");
   }

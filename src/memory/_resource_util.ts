@@ -81,19 +81,6 @@ export function rejectArgs(who: string, bytes: unknown, align: unknown): never {
   );
 }
 
-/** Checks a resource's options argument: an object, or nothing (the defaults). */
-export function optionsObject<T extends object>(who: string, options: T | undefined): T {
-  if (options === undefined) return {} as T;
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(
-      `new ${who}(options): options must be an object (or left out for the defaults), got ${
-        options === null ? "null" : typeof options
-      }`,
-    );
-  }
-  return options;
-}
-
 /** Checks a resource's constructor option: an integer in [min, max], or the default. */
 export function intOption(
   who: string,

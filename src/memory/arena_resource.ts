@@ -14,12 +14,12 @@ import {
   framesLive,
   intOption,
   nameOf,
-  optionsObject,
   rejectAddress,
   rejectArgs,
   resourceOption,
   statsView,
 } from "./_resource_util.ts";
+import { optionsObject } from "../core/_options.ts";
 import { deallocateCall, InvalidPointerError } from "./_invalid_pointer_error.ts";
 import { ResourceInUseError } from "./_resource_in_use_error.ts";
 
@@ -103,7 +103,7 @@ export class ArenaResource implements MemoryResource {
 
   /** An arena whose first block is `initialSize` bytes and whose later blocks come from `upstream`. */
   constructor(options?: ArenaOptions) {
-    const given = optionsObject(NAME, options);
+    const given = optionsObject(`new ${NAME}(options)`, options, "{ initialSize: 4096 }");
     this.stats = statsView(() => ({
       bytesInUse: this.#bytesInUse,
       peakBytes: Math.max(this.#peakBefore, this.#bytesInUse),

@@ -13,12 +13,12 @@ import {
   framesLive,
   intOption,
   nameOf,
-  optionsObject,
   rejectAddress,
   rejectArgs,
   resourceOption,
   statsView,
 } from "./_resource_util.ts";
+import { optionsObject } from "../core/_options.ts";
 import {
   addChunk,
   chunkOverlaps,
@@ -123,7 +123,11 @@ export class PoolResource implements MemoryResource {
 
   /** A pool with the given limits, taking its memory from `upstream`. */
   constructor(options?: PoolOptions) {
-    const given = optionsObject(NAME, options);
+    const given = optionsObject(
+      `new ${NAME}(options)`,
+      options,
+      "{ largestRequiredPoolBlock: 512 }",
+    );
     this.stats = statsView(() => ({
       bytesInUse: this.#bytesInUse,
       peakBytes: this.#peakBytes,

@@ -399,6 +399,11 @@ Deno.test("#14 bad arguments are checked at the call, before anything runs", () 
       () => spawn(inlineExecutor, ready(1), junk as never),
       /^TypeError: spawn\(executor, operation, options\): options must be an object/,
     );
+    // One check behind every options argument: the same message names each call.
+    assert.throws(
+      () => task(function* () {}, junk as never),
+      /^TypeError: task\(body, options\): options must be an object such as \{ name \}/,
+    );
   }
 });
 
@@ -467,6 +472,12 @@ Deno.test("#14 start reports bad options as a rejected promise", async () => {
   await assert.rejects(start(ready(1), { executor: {} as never }), TypeError);
   await assert.rejects(start(ready(1), { signal: {} as never }), TypeError);
   await assert.rejects(start(ready(1), { affinity: true }), /needs an executor/);
+  for (const junk of [null, 7, "x"]) {
+    await assert.rejects(
+      start(ready(1), junk as never),
+      /^TypeError: start\(a, options\): options must be an object such as/,
+    );
+  }
 });
 
 Deno.test("#15 the trampoline's queue is released after cross-task resumes", async () => {
