@@ -11,7 +11,6 @@ import {
   type CancellationListener,
   CancelledError,
   coAwait,
-  type CoroutineHandle,
   ManualExecutor,
   type Operation,
   schedule,
@@ -21,6 +20,7 @@ import {
   withDomain,
 } from "../../mod.ts";
 import { capturingReports, defaultBytesInUse } from "../_helpers.ts";
+import { ResumeThenThrow } from "./fixtures/_resume_then_throw.ts";
 
 const thrower = (error: Error): CancellationListener => ({
   onCancel() {
@@ -186,25 +186,8 @@ Deno.test("a custom awaitable's listener that resumes its task and then throws: 
   await capturingReports(async (reported) => {
     const controller = new AbortController();
     const boom = new Error("after resuming");
-    class ResumeThenThrow implements CancellationListener {
-      handle: CoroutineHandle | null = null;
-      awaitReady(): boolean {
-        return false;
-      }
-      awaitSuspend(h: CoroutineHandle): void {
-        this.handle = h;
-        h.domain.addListener(this);
-      }
-      awaitResume(): string {
-        return "resumed";
-      }
-      onCancel(): void {
-        this.handle!.resume();
-        throw boom;
-      }
-    }
     const t = task(function* () {
-      return yield* coAwait(new ResumeThenThrow());
+      return yield* coAwait(new ResumeThenThrow(boom, "resumed"));
     });
     const p = start(t(), { signal: controller.signal });
     controller.abort();

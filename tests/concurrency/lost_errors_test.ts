@@ -260,20 +260,23 @@ Deno.test("whenAny: a loser's finally error replaces the winner's value, as a th
   });
 });
 
+/** An input that fails with `error` after a turn of the host's timers. */
+const failing = task(function* (error: Error): Generator<Suspension, number, unknown> {
+  yield* sleep(1);
+  throw error;
+});
+/** An input that would run for a minute: only cancellation ends it. */
+const quiet = task(function* () {
+  yield* sleep(60_000);
+  return 1;
+});
+
 Deno.test("whenAll: an error another input throws while unwinding is attached to the first failure", async () => {
   const log: string[] = [];
   const bad = badFactory(log);
   const first = new Error("first");
-  const failing = task(function* (): Generator<Suspension, number, unknown> {
-    yield* sleep(1);
-    throw first;
-  });
-  const quiet = task(function* () {
-    yield* sleep(60_000);
-    return 1;
-  });
   const main = task(function* () {
-    return yield* whenAll(bad("x", 60_000), failing(), quiet());
+    return yield* whenAll(bad("x", 60_000), failing(first), quiet());
   });
   await assert.rejects(start(main()), (e) => {
     assert.ok(e instanceof SuppressedError);
@@ -285,16 +288,8 @@ Deno.test("whenAll: an error another input throws while unwinding is attached to
 
 Deno.test("cancelled inputs that end with CancelledError attach nothing: the first failure itself is rethrown", async () => {
   const first = new Error("first");
-  const failing = task(function* (): Generator<Suspension, number, unknown> {
-    yield* sleep(1);
-    throw first;
-  });
-  const quiet = task(function* () {
-    yield* sleep(60_000);
-    return 1;
-  });
   const main = task(function* () {
-    return yield* whenAll(quiet(), failing(), quiet());
+    return yield* whenAll(quiet(), failing(first), quiet());
   });
   await assert.rejects(start(main()), (e) => e === first);
 });
@@ -309,10 +304,6 @@ Deno.test("a cancellation listener that throws inside a group: the group settles
   };
   globalThis.addEventListener("error", onError);
   try {
-    const failing = task(function* (): Generator<Suspension, number, unknown> {
-      yield* sleep(1);
-      throw first;
-    });
     const registering = task(function* () {
       const domain = yield* currentDomain();
       domain.addListener({
@@ -328,7 +319,7 @@ Deno.test("a cancellation listener that throws inside a group: the group settles
       return 2;
     });
     const main = task(function* () {
-      return yield* whenAll(registering(), failing());
+      return yield* whenAll(registering(), failing(first));
     });
     await assert.rejects(start(main()), (e) => e === first);
     await new Promise((resolve) => setTimeout(resolve, 0));
