@@ -145,6 +145,6 @@ export class Shield<T> extends Awaiter<T> implements Completion {
  * ```
  */
 export function shield<T>(operation: Awaitable<T> | Operation<T>): Operation<T> {
-  const op: Operation<T> = toOperation(operation, "shield(op)");
+  const op = toOperation(operation, "shield(op)");
   return new Shield(op);
 }

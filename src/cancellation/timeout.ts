@@ -197,7 +197,7 @@ export function timeout<T>(operation: Awaitable<T> | Operation<T>, ms: number): 
         "no limit",
     );
   }
-  const op: Operation<T> = toOperation(operation, "timeout(op, ms)");
+  const op = toOperation(operation, "timeout(op, ms)");
   if (op instanceof Shield) return new Shield(new Timeout(op.operation, ms));
   return new Timeout(op, ms);
 }

@@ -208,7 +208,7 @@ export class AsyncScope implements AsyncDisposable {
    * @throws {TaskStateError} If `operation` is a task that is not armed.
    */
   spawn(operation: Awaitable<unknown> | Operation<unknown>): void {
-    const op: Operation<unknown> = toOperation(operation, "AsyncScope.spawn(op)");
+    const op = toOperation(operation, "AsyncScope.spawn(op)");
     const scope = this.#scope;
     if (scope.state === JOINED) {
       throw new TypeError(

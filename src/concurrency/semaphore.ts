@@ -199,7 +199,7 @@ export class Semaphore {
    * @throws {TypeError} At the call, if `operation` cannot be awaited.
    */
   use<T>(operation: Awaitable<T> | Operation<T>): Operation<T> {
-    const op: Operation<T> = toOperation(operation, "Semaphore.use(op)");
+    const op = toOperation(operation, "Semaphore.use(op)");
     const permits = this.#permits;
     const acquire = this.#acquire;
     return new LazyOperation(() => holding(permits, acquire, op));

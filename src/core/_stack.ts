@@ -50,9 +50,9 @@ export function recordTaskInfo(body: object, info: TaskInfo): void {
   }
   if (typeof prototype !== "object" || prototype === null) return;
   if (prototype === GeneratorPrototype) return;
+  // (Once frozen, always frozen: a prototype put aside never takes the property again.)
   if (Object.isExtensible(prototype)) {
     Object.defineProperty(prototype, TASK_INFO, { value: info, configurable: true });
-    infosAside.delete(prototype);
   } else infosAside.set(prototype, info);
 }
 

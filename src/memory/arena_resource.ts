@@ -103,7 +103,7 @@ export class ArenaResource implements MemoryResource {
 
   /** An arena whose first block is `initialSize` bytes and whose later blocks come from `upstream`. */
   constructor(options?: ArenaOptions) {
-    const given = optionsObject(`new ${NAME}(options)`, options, "{ initialSize: 4096 }");
+    const given = optionsObject("new ArenaResource(options)", options, "{ initialSize: 4096 }");
     this.stats = statsView(() => ({
       bytesInUse: this.#bytesInUse,
       peakBytes: Math.max(this.#peakBefore, this.#bytesInUse),

@@ -124,7 +124,7 @@ export class PoolResource implements MemoryResource {
   /** A pool with the given limits, taking its memory from `upstream`. */
   constructor(options?: PoolOptions) {
     const given = optionsObject(
-      `new ${NAME}(options)`,
+      "new PoolResource(options)",
       options,
       "{ largestRequiredPoolBlock: 512 }",
     );

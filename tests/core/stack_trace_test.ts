@@ -231,6 +231,16 @@ Deno.test("stack: task() over a frozen, prototype-less, bound or proxied generat
   }, {});
   assert.match(lineOf(proxied), /^at async proxiedBody \(/);
 
+  // A proxy whose own-property trap throws: task() records no name and changes nothing else.
+  const hostile = new Proxy(function* (): Generator<Suspension, never> {
+    return yield* thrower();
+  }, {
+    getOwnPropertyDescriptor() {
+      throw new Error("no peeking");
+    },
+  });
+  assert.equal(lineOf(hostile), "at async <anonymous task>");
+
   assert.equal(
     Reflect.ownKeys(GeneratorPrototype).length,
     intrinsicKeys,
